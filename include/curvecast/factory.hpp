@@ -1,0 +1,48 @@
+#pragma once
+// Every extrapolator by name, for programs that choose at run time (benchmarks,
+// command lines).
+//
+//   auto ex = curvecast::make_extrapolator("mmf4");   // "last", a family name,
+//   ex->fit(obs);                                     // "ls:akaike", "ls:best-aicc", "ls:best-holdout"
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "baselines.hpp"
+#include "least_squares.hpp"
+
+namespace curvecast {
+
+/// Options passed to make_extrapolator.
+struct FactoryOptions {
+  std::uint64_t seed = 0;  ///< seed of every random choice the extrapolator makes
+  FitOptions fit;          ///< least-squares options
+};
+
+/// The names make_extrapolator accepts, for help texts.
+inline std::vector<std::string> extrapolator_names() {
+  std::vector<std::string> out{"last", "ls:akaike", "ls:best-aicc", "ls:best-holdout"};
+  for (const auto& f : family_registry()) out.push_back(f.name);
+  return out;
+}
+
+/// Builds the extrapolator called `name`; UsageError for an unknown name.
+inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, const FactoryOptions& o = {}) {
+  FitOptions fit = o.fit;
+  fit.seed = o.seed;
+  if (name == "last") return std::make_unique<LastValueExtrapolator>();
+  if (name == "ls:akaike" || name == "ls:best-aicc" || name == "ls:best-holdout") {
+    MultiFamilyOptions m;
+    m.fit = fit;
+    m.selection = name == "ls:akaike"      ? Selection::AkaikeWeights
+                  : name == "ls:best-aicc" ? Selection::BestAicc
+                                           : Selection::BestHoldout;
+    return std::make_unique<MultiFamilyExtrapolator>(m);
+  }
+  if (has_family(name)) return std::make_unique<LeastSquaresExtrapolator>(name, fit);
+  std::string known;
+  for (const auto& n : extrapolator_names()) known += (known.empty() ? "" : ", ") + n;
+  throw UsageError("curvecast: unknown method '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace curvecast
