@@ -1,9 +1,60 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds curvecast and runs every test with CTest.
 # Exits non-zero on any failure.
+#
+#   scripts/test.sh                      # Release build in build/, every test
+#   scripts/test.sh --sanitize           # also: clang ASan+UBSan build in build-asan/
+#                                        #   (tests and fuzz targets), every test there
+#   scripts/test.sh --fuzz-seconds 45    # also: each fuzz target for 45 s (implies --sanitize)
+#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 45
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+sanitize=0
+fuzz_seconds=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) sanitize=1 ;;
+    --fuzz-seconds) fuzz_seconds="$2"; sanitize=1; shift ;;
+    --all) sanitize=1; fuzz_seconds=45 ;;
+    *) echo "usage: scripts/test.sh [--sanitize] [--fuzz-seconds N] [--all]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$sanitize" = 1 ]; then bash scripts/deps.sh clang-14 libclang-rt-14-dev; else bash scripts/deps.sh; fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
-cd build && ctest --output-on-failure -j"$(nproc)"
+(cd build && ctest --output-on-failure -j"$(nproc)")
+
+if [ "$sanitize" = 1 ]; then
+  # AddressSanitizer + UndefinedBehaviorSanitizer (and libFuzzer coverage) at -O1:
+  # the tests and the fuzz targets only, no benchmarks or examples.
+  CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    -DCURVECAST_SANITIZE=ON -DCURVECAST_BUILD_FUZZERS=ON -DCURVECAST_BUILD_BENCHMARKS=OFF \
+    -DCURVECAST_BUILD_EXAMPLES=OFF -DCURVECAST_INSTALL=OFF >/dev/null
+  cmake --build build-asan -j"$(nproc)"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # The consumer_* tests build their own unsanitized projects: they ran above.
+  (cd build-asan && ctest --output-on-failure -j"$(nproc)" -E '^consumer_')
+fi
+
+if [ "$fuzz_seconds" != 0 ]; then
+  # Short bounded runs from the committed seed corpora; a crash, a sanitizer
+  # report, a NaN finding or a hang (-timeout) fails the script.
+  for t in fuzz_json fuzz_fit; do
+    work=$(mktemp -d)
+    cp fuzz/corpus/"${t#fuzz_}"/* "$work"/ 2>/dev/null || true
+    echo "fuzzing $t for ${fuzz_seconds} s"
+    rc=0
+    build-asan/fuzz/"$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
+      -print_final_stats=1 -artifact_prefix="$work/" "$work" >"$work.log" 2>&1 || rc=$?
+    grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$work.log" || true
+    if [ "$rc" != 0 ]; then
+      tail -n 60 "$work.log"
+      echo "fuzz target $t failed (exit $rc); reproducer(s): $(ls "$work" | grep -E '^(crash|timeout|oom|leak)-' || true)" >&2
+      exit 1
+    fi
+    rm -rf "$work" "$work.log"
+  done
+  echo "fuzzing: 2 passed, 0 failed"
+fi

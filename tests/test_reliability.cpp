@@ -1,0 +1,168 @@
+// Reliability (issue 7): documented limits (1e5 points, x up to 1e25, y from
+// 1e-200 to 1e250, time budgets), determinism across threads and runs, and
+// one regression test per fuzzing finding (fuzz/, docs/reliability.md).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <curvecast/curvecast.hpp>
+#include <curvecast/factory.hpp>
+#include <curvecast/json.hpp>
+#include <curvecast/least_squares.hpp>
+
+using namespace curvecast;
+
+namespace {
+// y = 0.2 + 0.8 (x/x0)^-0.5 (+ noise), falling; x log-spaced over x0..x0*ratio.
+Observations power_curve(int n, double x0, double ratio, double scale, double noise, std::uint64_t seed) {
+  detail::Rng rng(seed);
+  Observations o;
+  for (int i = 0; i < n; ++i) {
+    const double x = x0 * std::pow(ratio, static_cast<double>(i) / (n - 1));
+    o.push_back(x, scale * (0.2 + 0.8 * std::pow(x / x0, -0.5) + noise * rng.normal()));
+  }
+  return o;
+}
+double truth(double x, double x0) { return 0.2 + 0.8 * std::pow(x / x0, -0.5); }
+
+void check_finite(const Predictive& p) {
+  CATCH_CHECK(std::isfinite(p.mean()));
+  CATCH_CHECK(std::isfinite(p.sd()));
+  CATCH_CHECK(p.sd() > 0);
+  const auto iv = p.interval(0.9);
+  CATCH_CHECK(std::isfinite(iv.first));
+  CATCH_CHECK(std::isfinite(iv.second));
+}
+}  // namespace
+
+CATCH_TEST_CASE("very long curves: 1e5 points fit with a time budget", "[reliability][limits]") {
+  const Observations obs = power_curve(100000, 1, 1e4, 1.0, 0.01, 5);
+  FactoryOptions fo;
+  fo.fit.time_budget_seconds = 2.0;  // per family fit
+  for (const char* m : {"last", "pow3", "mmf4", "ls:akaike"}) {
+    CATCH_INFO(m);
+    auto ex = make_extrapolator(m, fo);
+    ex->fit(obs);
+    const Predictive p = ex->predict(2e4);
+    check_finite(p);
+    if (std::string(m) != "last") CATCH_CHECK(std::abs(p.mean() - truth(2e4, 1)) < 0.01);
+  }
+}
+
+CATCH_TEST_CASE("FLOP-scale x: fits on 1e17..1e23 predict at 1e25", "[reliability][limits]") {
+  const Observations all = power_curve(40, 1e17, 1e8, 1.0, 1e-4, 6);  // up to 1e25
+  const Observations seen = all.prefix(31);                           // x up to ~2.5e23
+  for (const char* m : {"pow3", "pow4", "ls:akaike", "last"}) {
+    CATCH_INFO(m);
+    auto ex = make_extrapolator(m);
+    ex->fit(seen);
+    const Predictive p = ex->predict(1e25);
+    check_finite(p);
+    if (std::string(m) != "last") CATCH_CHECK(std::abs(p.mean() - truth(1e25, 1e17)) < 5e-3);
+    const auto paths = ex->sample_curves({1e24, 1e25, 1e26}, 50, 3);
+    CATCH_CHECK(paths.allFinite());
+    const ReachEstimate r = ex->reach(truth(1e25, 1e17), 1e27);
+    if (std::string(m) != "last") {
+      CATCH_CHECK(r.reached);
+      CATCH_CHECK(r.x > 1e24);
+      CATCH_CHECK(r.x < 1e26);
+    }
+  }
+  // Beyond the documented range: x > 1e300 is rejected with a clear message.
+  Observations huge = seen;
+  huge.x.back() = 1e301;
+  CATCH_CHECK_THROWS_WITH(make_extrapolator("pow3")->fit(huge), Catch::Contains("1e300"));
+}
+
+CATCH_TEST_CASE("tiny and huge y: predictions scale with the data", "[reliability][limits]") {
+  const Observations base = power_curve(30, 1, 50, 1.0, 0.003, 7);
+  for (const char* m : {"last", "pow3", "mmf4", "exp3", "pow2", "ls:akaike"}) {
+    auto ex = make_extrapolator(m);
+    ex->fit(base);
+    const Predictive ref = ex->predict(200);
+    for (double scale : {1e-200, 1e-30, 1e30, 1e250}) {
+      CATCH_INFO(m << " at scale " << scale);
+      Observations o = base;
+      for (double& v : o.y) v *= scale;
+      auto es = make_extrapolator(m);
+      es->fit(o);
+      const Predictive p = es->predict(200);
+      check_finite(p);
+      // Fitting happens in normalised units, so the answer is the same up to
+      // rounding and the optimiser's tolerances.
+      CATCH_CHECK(p.mean() / scale == Approx(ref.mean()).epsilon(1e-4));
+      CATCH_CHECK(p.sd() / scale == Approx(ref.sd()).epsilon(1e-2));
+      CATCH_CHECK(std::isfinite(p.log_density(o.y.back())));
+    }
+  }
+}
+
+CATCH_TEST_CASE("a time budget bounds multi-start and multi-family fits", "[reliability][limits]") {
+  const Observations obs = power_curve(20000, 1, 1e3, 1.0, 0.05, 8);
+  FitOptions o;
+  o.num_starts = 1000;  // far more work than the budget allows
+  o.time_budget_seconds = 0.2;
+  const auto t0 = std::chrono::steady_clock::now();
+  const FitResult r = fit_family("mmf4", obs, o);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CATCH_CHECK(r.num_starts >= 1);
+  CATCH_CHECK(r.num_starts < 1000);
+  // Generous slack: one Ceres iteration and the covariance may follow the budget
+  // (more under the sanitizers on a loaded machine); without it this takes minutes.
+  CATCH_CHECK(took < 0.2 + 5.0);
+  FactoryOptions fo;
+  fo.fit = o;
+  auto ex = make_extrapolator("ls:akaike", fo);  // the budget applies to each family's fit
+  const auto t1 = std::chrono::steady_clock::now();
+  ex->fit(obs);
+  const double took_multi = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  CATCH_CHECK(took_multi < 6 * 0.2 + 10.0);
+  check_finite(ex->predict(2000));
+}
+
+CATCH_TEST_CASE("same seed, same output across threads and runs", "[reliability][determinism]") {
+  // Fit 8 curves with every kind of method, serially and from 2 and 8 threads;
+  // every number must be bit-identical.
+  std::vector<Observations> curves;
+  for (int c = 0; c < 8; ++c) curves.push_back(power_curve(25, 1, 40, 1.0 + c, 0.02, 100 + c));
+  const std::vector<std::string> methods{"last", "pow4", "mmf4", "ls:akaike", "ls:best-holdout"};
+  auto run_one = [&](std::size_t job) {
+    const auto& obs = curves[job % curves.size()];
+    FactoryOptions fo;
+    fo.seed = 42;
+    fo.fit.num_starts = 6;  // exercises the seeded jittered starts
+    auto ex = make_extrapolator(methods[job / curves.size()], fo);
+    ex->fit(obs);
+    std::vector<double> out;
+    for (const auto& p : ex->predict_many({30, 60, 120})) {
+      out.push_back(p.mean());
+      out.push_back(p.sd());
+      out.push_back(p.quantile(0.05));
+    }
+    const auto paths = ex->sample_curves({50, 100}, 16, 9, true);
+    out.insert(out.end(), paths.data(), paths.data() + paths.size());
+    return out;
+  };
+  const std::size_t jobs = methods.size() * curves.size();
+  auto run_all = [&](unsigned threads) {
+    std::vector<std::vector<double>> res(jobs);
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (std::size_t j = t; j < jobs; j += threads) res[j] = run_one(j);
+      });
+    for (auto& th : pool) th.join();
+    return res;
+  };
+  const auto serial = run_all(1);
+  CATCH_CHECK(run_all(1) == serial);  // repeated run
+  CATCH_CHECK(run_all(2) == serial);
+  CATCH_CHECK(run_all(8) == serial);
+}
+
+// ---- Regression tests for fuzzing findings (see docs/reliability.md) ----
