@@ -6,7 +6,7 @@
 #   scripts/test.sh --sanitize           # also: clang ASan+UBSan build in build-asan/
 #                                        #   (tests and fuzz targets), every test there
 #   scripts/test.sh --fuzz-seconds 45    # also: each fuzz target for 45 s (implies --sanitize)
-#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 45
+#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 40
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitize=0
@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) sanitize=1 ;;
     --fuzz-seconds) fuzz_seconds="$2"; sanitize=1; shift ;;
-    --all) sanitize=1; fuzz_seconds=45 ;;
+    --all) sanitize=1; fuzz_seconds=40 ;;
     *) echo "usage: scripts/test.sh [--sanitize] [--fuzz-seconds N] [--all]" >&2; exit 2 ;;
   esac
   shift
@@ -41,12 +41,13 @@ fi
 if [ "$fuzz_seconds" != 0 ]; then
   # Short bounded runs from the committed seed corpora; a crash, a sanitizer
   # report, a NaN finding or a hang (-timeout) fails the script.
-  for t in fuzz_json fuzz_fit; do
+  for t in fuzz_json fuzz_predictive fuzz_fit; do
     work=$(mktemp -d)
     cp fuzz/corpus/"${t#fuzz_}"/* "$work"/ 2>/dev/null || true
     echo "fuzzing $t for ${fuzz_seconds} s"
+    dict=(); [ -f fuzz/"${t#fuzz_}".dict ] && dict=(-dict=fuzz/"${t#fuzz_}".dict)
     rc=0
-    build-asan/fuzz/"$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
+    build-asan/fuzz/"$t" "${dict[@]}" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
       -print_final_stats=1 -artifact_prefix="$work/" "$work" >"$work.log" 2>&1 || rc=$?
     grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$work.log" || true
     if [ "$rc" != 0 ]; then
@@ -56,5 +57,5 @@ if [ "$fuzz_seconds" != 0 ]; then
     fi
     rm -rf "$work" "$work.log"
   done
-  echo "fuzzing: 2 passed, 0 failed"
+  echo "fuzzing: 3 passed, 0 failed"
 fi

@@ -166,3 +166,27 @@ CATCH_TEST_CASE("same seed, same output across threads and runs", "[reliability]
 }
 
 // ---- Regression tests for fuzzing findings (see docs/reliability.md) ----
+
+CATCH_TEST_CASE("fuzz finding 1: a predictive sd near DBL_MAX gave NaN quantiles", "[reliability][fuzz-regression]") {
+  // fuzz_predictive: a 3-component mixture with sd 1.72e308 made the quantile
+  // search overflow (lo = -inf, hi = +inf, mid = NaN). Means and sds beyond
+  // 1e300 are now rejected, like observations beyond 1e300.
+  const std::vector<double> w{1, 1, 1}, mu{6.25e60, 1.71875e-230, 1.875e-230}, sd{1.71875e30, 1.71875e308, 4e-147};
+  CATCH_CHECK_THROWS_WITH(Predictive(w, mu, sd, false), Catch::Contains("beyond 1e300"));
+  CATCH_CHECK_THROWS_AS(Predictive(0.0, 1e301, true), FitFailure);
+  CATCH_CHECK_THROWS_AS(Predictive(-1e301, 1.0, true), FitFailure);
+  // At the limit every query is finite.
+  const Predictive p({1, 1, 1}, {1e300, -1e300, 0}, {1e300, 1e-300, 1}, false);
+  for (double q : {1e-300, 0.05, 0.5, 0.95, 1 - 1e-16}) CATCH_CHECK(std::isfinite(p.quantile(q)));
+  CATCH_CHECK(std::isfinite(p.sd()));
+  CATCH_CHECK(std::isfinite(p.log_density(-1.7e308)));
+}
+
+CATCH_TEST_CASE("review finding (while fixing fuzz finding 1): weights near DBL_MAX overflowed their sum", "[reliability][fuzz-regression]") {
+  // Weights are scaled by the largest before summing, so 1e308 + 1e308 does
+  // not overflow to inf and zero every weight (which gave mean 0, sd 0).
+  const Predictive p({1e308, 1e308}, {0.0, 1.0}, {0.1, 0.1}, false);
+  CATCH_CHECK(p.weights()[0] == Approx(0.5));
+  CATCH_CHECK(p.mean() == Approx(0.5));
+  CATCH_CHECK(p.sd() > 0);
+}

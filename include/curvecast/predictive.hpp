@@ -21,10 +21,14 @@
 
 namespace curvecast {
 
+/// Largest |mean| and sd a Predictive accepts (as Observations: kMaxMagnitude).
+inline constexpr double kMaxPredictiveMagnitude = 1e300;
+
 class Predictive {
  public:
   Predictive() = default;
-  /// A single Gaussian N(mean, sd^2). sd must be > 0 and finite.
+  /// A single Gaussian N(mean, sd^2). sd must be > 0; |mean| and sd at most 1e300
+  /// (FitFailure otherwise).
   Predictive(double mean, double sd, bool higher_is_better)
       : w_{1.0}, mu_{mean}, sd_{sd}, higher_is_better_(higher_is_better) {
     check();
@@ -121,16 +125,22 @@ class Predictive {
   void check() {
     if (w_.empty() || w_.size() != mu_.size() || w_.size() != sd_.size())
       throw InvalidInput("curvecast: a predictive needs equally many (>0) weights, means and sds");
-    double total = 0;
+    double wmax = 0;
     scale_ = 0;
     for (std::size_t i = 0; i < w_.size(); ++i) {
       if (!(w_[i] >= 0) || !std::isfinite(w_[i]) || !std::isfinite(mu_[i]) || !std::isfinite(sd_[i]) ||
           !(sd_[i] > 0))
         throw FitFailure("curvecast: predictive with a non-finite mean or a non-positive sd");
-      total += w_[i];
+      // Beyond 1e300 the quantile search and the tails overflow to inf - inf = NaN
+      // (found by fuzz_predictive); the same limit as Observations.
+      if (std::abs(mu_[i]) > kMaxPredictiveMagnitude || sd_[i] > kMaxPredictiveMagnitude)
+        throw FitFailure("curvecast: predictive with a mean or sd beyond 1e300 in magnitude");
+      wmax = std::max(wmax, w_[i]);
       scale_ = std::max({scale_, std::abs(mu_[i]), sd_[i]});
     }
-    if (!(total > 0)) throw FitFailure("curvecast: predictive weights sum to zero");
+    if (!(wmax > 0)) throw FitFailure("curvecast: predictive weights sum to zero");
+    double total = 0;  // scaled by the largest weight first: weights near 1e308 cannot overflow the sum
+    for (auto& w : w_) total += (w /= wmax);
     for (auto& w : w_) w /= total;
     if (!(scale_ > 0)) scale_ = 1;
   }
