@@ -58,7 +58,11 @@ class SvgPlot {
   explicit SvgPlot(double width = 820, double height = 520) : w_(width), h_(height) {}
 
   void title(std::string t) { title_ = std::move(t); }
-  void subtitle(std::string t) { subtitle_ = std::move(t); }
+  /// A second title line (cut to 120 characters).
+  void subtitle(std::string t) {
+    if (t.size() > 120) t = t.substr(0, 117) + "...";
+    subtitle_ = std::move(t);
+  }
   void xlabel(std::string t) { xlabel_ = std::move(t); }
   void ylabel(std::string t) { ylabel_ = std::move(t); }
   /// Logarithmic x axis (all x must be > 0).
@@ -93,11 +97,23 @@ class SvgPlot {
       }
     for (const auto& v : vlines_)
       if (ok_x(v.first)) x0 = std::min(x0, v.first), x1 = std::max(x1, v.first);
-    if (!(x1 >= x0)) x0 = 0, x1 = 1;
+    if (!(x1 >= x0)) x0 = logx_ ? 1 : 0, x1 = logx_ ? 10 : 1;
     if (!(y1 >= y0)) y0 = 0, y1 = 1;
     if (ylim_) std::tie(y0, y1) = *ylim_;
-    if (x1 == x0) x0 -= 0.5, x1 += 0.5;
+    if (x1 == x0) {
+      if (logx_) x0 /= 2, x1 *= 2;
+      else x0 -= 0.5, x1 += 0.5;
+    }
     if (y1 == y0) y0 -= 0.5 * std::max(std::abs(y0), 1e-12), y1 += 0.5 * std::max(std::abs(y1), 1e-12);
+    if (logx_) {
+      const double f = std::pow(x1 / x0, 0.02);
+      x0 /= f;
+      x1 *= f;
+    } else {
+      const double pad = 0.02 * (x1 - x0);
+      x0 -= pad;
+      x1 += pad;
+    }
     if (!ylim_) {
       const double pad = 0.05 * (y1 - y0);
       y0 -= pad;
