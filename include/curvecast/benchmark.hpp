@@ -372,7 +372,7 @@ inline std::vector<CaseResult> run(const CurveSet& set, const std::vector<std::s
     std::unique_lock<std::mutex> lk(mu);
     while (done.load() < plan.size()) {
       cv.wait_for(lk, std::chrono::duration<double>(o.progress_interval));
-      if (progress)
+      if (progress && done.load() < plan.size())
         progress(done.load(), plan.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
   }

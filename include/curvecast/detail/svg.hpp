@@ -127,9 +127,15 @@ class SvgPlot {
     auto ty = [&](double y) { return B - (y - y0) / (y1 - y0) * (B - T); };
     auto cy = [&](double y) { return std::min(std::max(ty(y), T - 4), B + 4); };  // clamp far-off values
 
+    std::vector<const Item*> labelled;
+    for (const auto& it : items_)
+      if (!it.label.empty()) labelled.push_back(&it);
+    const std::size_t rows = labelled.size() + notes_.size();
+    const double legend_h = rows > 0 ? 14 + 16 * static_cast<double>(rows) : 0;
+    const double H = h_ + legend_h;
     std::ostringstream o;
-    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w_ << "\" height=\"" << h_ << "\" viewBox=\"0 0 "
-      << w_ << " " << h_ << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w_ << "\" height=\"" << H << "\" viewBox=\"0 0 "
+      << w_ << " " << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
     o << "<defs><clipPath id=\"plotarea\"><rect x=\"" << L << "\" y=\"" << T << "\" width=\"" << R - L
       << "\" height=\"" << B - T << "\"/></clipPath></defs>\n";
@@ -191,17 +197,13 @@ class SvgPlot {
       if (ok_x(v.first))
         o << "<text x=\"" << tx(v.first) + 4 << "\" y=\"" << T + 14 << "\" font-size=\"11\" fill=\"#555\">"
           << svg_escape(v.second) << "</text>\n";
-    // Legend (top right, inside the plot).
-    std::vector<const Item*> labelled;
-    for (const auto& it : items_)
-      if (!it.label.empty()) labelled.push_back(&it);
-    const std::size_t rows = labelled.size() + notes_.size();
+    // Legend: below the plot, so it never hides data.
     if (rows > 0) {
       std::size_t longest = 0;
       for (const auto* it : labelled) longest = std::max(longest, it->label.size());
       for (const auto& n : notes_) longest = std::max(longest, n.size());
-      const double bw = 34 + 6.4 * static_cast<double>(longest), bh = 8 + 16 * static_cast<double>(rows);
-      const double bx = R - bw - 8, by = T + 8;
+      const double bw = std::min(34 + 6.4 * static_cast<double>(longest), w_ - L - 4), bh = 8 + 16 * static_cast<double>(rows);
+      const double bx = L, by = h_ + 2;
       o << "<rect x=\"" << bx << "\" y=\"" << by << "\" width=\"" << bw << "\" height=\"" << bh
         << "\" fill=\"white\" fill-opacity=\"0.88\" stroke=\"#999\"/>\n";
       double yy = by + 16;
