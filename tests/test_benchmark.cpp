@@ -24,7 +24,7 @@ namespace {
 /// A method whose predictive is N(mu, sigma^2) at every x; optionally fails.
 class FakeMethod : public curvecast::Extrapolator {
  public:
-  enum class Mode { Gauss, ThrowInFit, ThrowStdInFit, ThrowInPredict, Absurd, SeededNoise };
+  enum class Mode { Gauss, Mixture, ThrowInFit, ThrowStdInFit, ThrowInPredict, Absurd, SeededNoise };
   FakeMethod(Mode mode, double mu, double sigma, std::uint64_t seed = 0)
       : mode_(mode), mu_(mu), sigma_(sigma), seed_(seed) {}
   std::string name() const override { return "fake"; }
@@ -41,6 +41,8 @@ class FakeMethod : public curvecast::Extrapolator {
     if (mode_ == Mode::ThrowInPredict && x > obs_.x.back() + 1.5)
       throw curvecast::FitFailure("prediction blew up");
     if (mode_ == Mode::Absurd) return Predictive(1e200, 1.0, false);
+    if (mode_ == Mode::Mixture)  // equal-weight N(mu - sigma, (sigma/2)^2) and N(mu + sigma, (sigma/2)^2)
+      return Predictive({1, 1}, {mu_ - sigma_, mu_ + sigma_}, {sigma_ / 2, sigma_ / 2}, false);
     if (mode_ == Mode::SeededNoise) {
       // Depends on the case seed and x only (never on threads).
       curvecast::detail::Rng rng(curvecast::detail::derive_seed(seed_, static_cast<std::uint64_t>(x * 1000)));
@@ -127,6 +129,30 @@ CATCH_TEST_CASE("a Gaussian predictive with known mean and sigma gives the hand-
   CATCH_CHECK(r.upper[0] == Approx(0.5 + 0.1 * 1.6448536269514722).epsilon(1e-9));
   CATCH_CHECK(r.seconds >= 0);
   CATCH_CHECK(r.error.empty());
+}
+
+CATCH_TEST_CASE("a two-component mixture predictive: ll from the mixture density, cover90 from its interval") {
+  Curve c;
+  c.id = "mix";
+  c.x = {1, 2, 3, 4, 5, 6, 7};
+  c.y = {1, 1, 1, 1, 0.4, 0.5, 0.75};  // k = 4 at cutoff 0.2; tail 0.4, 0.5, 0.75
+  const auto r = bench::run_case(c, false, 0, 0.2, "fake", 1, fake_factory(FakeMethod::Mode::Mixture, 0.5, 0.1));
+  CATCH_REQUIRE_FALSE(r.failed);
+  // Components N(0.4, 0.05^2) and N(0.6, 0.05^2), weight 1/2 each.
+  auto dens = [](double y) {
+    auto phi = [](double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * 3.14159265358979323846); };
+    return 0.5 * phi((y - 0.4) / 0.05) / 0.05 + 0.5 * phi((y - 0.6) / 0.05) / 0.05;
+  };
+  const double ll = (std::log(dens(0.4)) + std::log(dens(0.5)) + std::log(dens(0.75))) / 3;
+  CATCH_CHECK(r.ll == Approx(ll).epsilon(1e-10));
+  CATCH_CHECK(r.mean[0] == Approx(0.5).epsilon(1e-14));
+  CATCH_CHECK(r.mse == Approx((0.01 + 0 + 0.0625) / 3).epsilon(1e-12));
+  // The central 90% interval of this mixture is symmetric about 0.5 and lies
+  // within 0.6 + 1.645 * 0.05 = 0.682: 0.4 and 0.5 inside, 0.75 outside.
+  CATCH_CHECK(r.cover90 == Approx(2.0 / 3));
+  CATCH_CHECK(r.upper[0] - 0.5 == Approx(0.5 - r.lower[0]).epsilon(1e-9));
+  CATCH_CHECK(r.upper[0] < 0.6 + 1.6448536269514722 * 0.05);
+  CATCH_CHECK(r.upper[0] > 0.6);
 }
 
 CATCH_TEST_CASE("per-point log densities are floored at -50 and the floored points counted") {
