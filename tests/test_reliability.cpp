@@ -190,3 +190,22 @@ CATCH_TEST_CASE("review finding (while fixing fuzz finding 1): weights near DBL_
   CATCH_CHECK(p.mean() == Approx(0.5));
   CATCH_CHECK(p.sd() > 0);
 }
+
+CATCH_TEST_CASE("fuzz finding 3: sample_curves returned NaN beyond a family's domain", "[reliability][fuzz-regression]") {
+  // fuzz_fit, first seed input run: loglog_linear = ln(a ln x + b) fitted with
+  // a < 0 to a falling curve is undefined (log of a negative number) far out.
+  // predict() already threw FitFailure there, but sample_curves fell back to the
+  // fitted curve itself and returned NaN. It now throws FitFailure too.
+  Observations obs;
+  for (int i = 1; i <= 12; ++i) obs.push_back(i, 0.9 / std::sqrt(static_cast<double>(i)));
+  FactoryOptions fo;
+  fo.seed = 7;
+  fo.fit.num_starts = 1;
+  fo.fit.max_iterations = 29;
+  auto ex = make_extrapolator("loglog_linear", fo);
+  ex->fit(obs);
+  CATCH_REQUIRE_THROWS_AS(ex->predict(1.2e21), FitFailure);  // the case is still hit
+  CATCH_CHECK_THROWS_AS(ex->sample_curves({12, 48, 1.2e21}, 4, 7), FitFailure);
+  const Eigen::MatrixXd near = ex->sample_curves({12, 48}, 4, 7);  // inside the domain: fine
+  CATCH_CHECK(near.allFinite());
+}

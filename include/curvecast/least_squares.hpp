@@ -379,8 +379,14 @@ class LeastSquaresExtrapolator : public Extrapolator {
         }
       }
       if (!ok)  // documented fallback: the fitted curve itself
-        for (Eigen::Index j = 0; j < out.cols(); ++j)
+        for (Eigen::Index j = 0; j < out.cols(); ++j) {
           out(d, j) = res_.normaliser.y(info_->eval(res_.params.data(), res_.normaliser.t(xs[j])));
+          // Beyond the fitted curve's domain (e.g. loglog_linear's log of a negative
+          // number) there is nothing to draw: fail as predict() does, never return NaN.
+          if (!std::isfinite(out(d, j)))
+            throw FitFailure("curvecast: " + name() + ": the fitted curve is not finite at x = " +
+                             std::to_string(xs[static_cast<std::size_t>(j)]));
+        }
       if (with_noise)
         for (Eigen::Index j = 0; j < out.cols(); ++j) out(d, j) += res_.normaliser.sd(res_.sigma) * rng.normal();
     }
