@@ -555,7 +555,7 @@ class MultiFamilyExtrapolator : public Extrapolator {
           throw InvalidInput("too few points for " + f);
         auto ex = std::make_unique<LeastSquaresExtrapolator>(f, opt_.fit);
         ex->fit(obs);
-        aicc.push_back(ex->constant_fallback() ? 0.0 : ex->result().aicc);
+        aicc.push_back(ex->constant_fallback() ? 0.0 : scaled_aicc(ex->result(), obs));
         members_.push_back(std::move(ex));
       } catch (const Error& e) {
         failures_.push_back(f + ": " + e.what());
@@ -662,6 +662,28 @@ class MultiFamilyExtrapolator : public Extrapolator {
   }
 
  private:
+  /// A member's AICc up to a constant shared by every family: the raw residuals
+  /// are divided by max|y| before squaring. FitResult::aicc squares raw residuals,
+  /// which underflow for |y| below ~1e-150 and overflow above ~1e150 (found by
+  /// tests/test_reliability.cpp), making every AICc equal or infinite and the
+  /// weights meaningless there.
+  static double scaled_aicc(const FitResult& r, const Observations& obs) {
+    const FamilyInfo& info = find_family(r.family);
+    double s = 0;
+    for (double v : obs.y) s = std::max(s, std::abs(v));
+    if (!(s > 0)) s = 1;
+    const std::size_t n = obs.size();
+    double sse = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double d = (r.value(info.eval, obs.x[i]) - obs.y[i]) / s;
+      sse += d * d;
+    }
+    const double nd = static_cast<double>(n);
+    const double ll = -0.5 * nd * (std::log(2 * detail::kPi * std::max(sse / nd, 1e-300)) + 1);
+    const double k = static_cast<double>(r.params.size()) + 1;  // parameters plus the noise level
+    return nd - k - 1 > 0 ? 2 * k - 2 * ll + 2 * k * (k + 1) / (nd - k - 1)
+                          : std::numeric_limits<double>::infinity();
+  }
   MultiFamilyOptions opt_;
   Observations obs_;
   std::vector<std::unique_ptr<LeastSquaresExtrapolator>> members_;
