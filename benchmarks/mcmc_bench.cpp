@@ -60,7 +60,19 @@ int main(int argc, char** argv) {
         if (static_cast<int>(cv.x.size()) < n + 1) continue;
         ++used;
         Observations obs = cv.observations(set.higher_is_better).prefix(static_cast<std::size_t>(n));
-        auto ex = make_extrapolator(method);
+        std::unique_ptr<Extrapolator> ex;
+        if (method.rfind("ensemble", 0) == 0) {
+          PosteriorOptions po = method == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
+          po.walkers = std::stoi(get("--walkers", std::to_string(po.walkers)));
+          po.steps = std::stoi(get("--steps", std::to_string(po.steps)));
+          po.burn_in = std::stoi(get("--burn", std::to_string(po.burn_in)));
+          po.prior_draws = std::stoi(get("--prior-draws", std::to_string(po.prior_draws)));
+          po.start_ess = std::stod(get("--start-ess", std::to_string(po.start_ess)));
+          po.kde_fraction = std::stod(get("--kde", std::to_string(po.kde_fraction)));
+          ex = std::make_unique<PosteriorExtrapolator>(po);
+        } else {
+          ex = make_extrapolator(method);
+        }
         auto* post = dynamic_cast<PosteriorExtrapolator*>(ex.get());
         auto t0 = Clock::now();
         ex->fit(obs);

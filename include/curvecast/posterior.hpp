@@ -74,6 +74,9 @@ struct PosteriorOptions {
   int burn_in = 60;                      ///< discarded steps per walker after the prior importance start
   int steps = 100;                       ///< kept steps per walker
   int prior_draws = 2048;                ///< prior draws for the importance-sampling start (>= walkers)
+  double kde_fraction = 0.5;             ///< share of kernel-density moves (mode jumping) in the sampler, [0, 1]
+  bool exact_lcpfn_prior = true;         ///< LcPfn prior: importance-weight draws from the Gaussian coefficient prior to LC-PFN's exact one
+  double start_ess = 0.25;               ///< start: temper the prior importance weights until their ESS >= start_ess * walkers (>= 0)
   int coefficient_draws = 4;             ///< conditional draws of the linear coefficients per posterior draw (>= 1)
   int max_components = 400;              ///< posterior draws kept for the predictive mixture (>= 1)
   bool recency = false;                  ///< weight point i's log-likelihood by 10^(i/n) (Domhan et al.'s option)
@@ -119,6 +122,7 @@ struct PosteriorOptions {
     if (burn_in < 0 || warm_burn_in < 0) bad("burn_in must be >= 0");
     if (steps < 4 || warm_steps < 4) bad("steps must be >= 4");
     if (prior_draws < walkers) bad("prior_draws must be >= walkers");
+    if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
     if (coefficient_draws < 1) bad("coefficient_draws must be >= 1");
     if (max_components < 1) bad("max_components must be >= 1");
     if (!(lower < upper)) bad("lower must be < upper");
@@ -183,6 +187,8 @@ class PosteriorExtrapolator : public Extrapolator {
   }
   /// Fraction of coefficient draws that satisfied the constraints (1 without constraints).
   double constraint_acceptance() const { return constraint_acceptance_; }
+  /// Effective sample size of the importance weights of the predictive's draws.
+  double weight_ess() const { return weight_ess_; }
 
   void fit(const Observations& obs) override {
     const auto t0 = std::chrono::steady_clock::now();
@@ -391,8 +397,9 @@ class PosteriorExtrapolator : public Extrapolator {
     model_.set_data(t, z, loglik_weights(n));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
+    model_.set_monitor(horizon_t(obs));
     const detail::BasisModel& model = model_;
-    auto logp = [&model](const double* th) { return model(th); };
+    auto logp = [&model](const double* th, double* blob) { return model(th, blob); };
 
     Eigen::MatrixXd start(W, D);
     long evals = 0;
@@ -406,7 +413,8 @@ class PosteriorExtrapolator : public Extrapolator {
       std::vector<double> row(static_cast<std::size_t>(D));
       for (int k = 0; k < W && warm_ok; ++k) {
         for (int d = 0; d < D; ++d) row[static_cast<std::size_t>(d)] = start(k, d);
-        warm_ok = std::isfinite(logp(row.data()));
+        double blob;
+        warm_ok = std::isfinite(logp(row.data(), &blob));
       }
       evals += W;
     }
@@ -417,50 +425,87 @@ class PosteriorExtrapolator : public Extrapolator {
     so.steps = warm_ok ? opt_.warm_steps : opt_.steps;
     so.seed = detail::derive_seed(opt_.seed, 1 + obs.size());
     so.threads = opt_.threads;
+    so.kde_fraction = opt_.kde_fraction;
     const EnsembleChain ch = run_ensemble(logp, start, so);
     final_ = ch.final_positions;
-    const double th_mon = horizon_t(obs);
-    diag_ = diagnose(ch, [&](const double* th) { return model.conditional_mean_at(th, th_mon); });
+    diag_ = diagnose_blobs(ch);
     diag_.burn_in = so.burn_in;
     diag_.evaluations += evals;
     diag_.warm_started = warm_ok;
 
     // Predictive components: thinned draws, coefficients drawn from their exact
-    // conditional, kept when they satisfy the constraints.
+    // conditional; importance weight = constraints satisfied x (exact prior /
+    // Gaussian prior) for LC-PFN's prior. Then systematic resampling down to
+    // max_components (duplicates merged into weights).
     const detail::BasisConstraints cons = make_constraints(obs);
+    const bool exact = opt_.prior == PriorKind::LcPfn && opt_.exact_lcpfn_prior &&
+                       fam == std::vector<int>{detail::kPow3, detail::kIlog2, detail::kJanoschek};
     const int total = ch.steps * W;
     const int want = std::min(total, opt_.max_components);
-    comp_.clear();
-    comp_w_.clear();
+    std::vector<Component> cand, fallback;
+    std::vector<double> cw;
+    const detail::BasisModel::Grid grid(cons.grid);
+    Eigen::ArrayXXd Xg;
     detail::Rng rng(detail::derive_seed(opt_.seed, 0xc0ef));
     long tried = 0, kept = 0;
-    std::vector<Component> fallback;
     for (int i = 0; i < want; ++i) {
       // Evenly spaced over the kept (step, walker) draws, latest first.
       const long idx = total - 1 - static_cast<long>(static_cast<double>(i) * total / want);
       const double* th = ch.position(static_cast<int>(idx / W), static_cast<int>(idx % W));
       double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis];
       if (!std::isfinite(model.conditional(th, L, mu))) continue;
-      int ok = 0;
       Component c;
       c.theta.assign(th, th + D);
       c.sigma = std::exp(th[D - 1]);
+      if (cons.active()) model.fill(th, grid.lnt, grid.il, Xg);
       for (int r = 0; r < opt_.coefficient_draws; ++r) {
         model.draw_coefficients(L, mu, rng, c.b);
         ++tried;
-        if (model.satisfies(th, c.b, cons)) {
-          ++ok;
-          comp_.push_back(c);
+        if (model.satisfies(Xg, c.b, cons)) {
+          double w = 1.0;
+          if (exact) w = model.lcpfn_exact_prior(c.b, rng, 32) / std::exp(model.log_gauss_prior(c.b));
+          if (w > 0 && std::isfinite(w)) {
+            ++kept;
+            cand.push_back(c);
+            cw.push_back(w);
+          }
         } else if (fallback.size() < static_cast<std::size_t>(want)) {
           fallback.push_back(c);
         }
       }
-      kept += ok;
     }
     constraint_acceptance_ = tried ? static_cast<double>(kept) / tried : 0.0;
-    if (comp_.empty()) comp_ = std::move(fallback);  // documented fallback: constraints unsatisfiable
+    comp_.clear();
+    comp_w_.clear();
+    if (cand.empty()) {  // documented fallback: constraints unsatisfiable by every draw
+      comp_ = std::move(fallback);
+      comp_w_.assign(comp_.size(), 1.0);
+    } else {
+      double tot = 0, t2 = 0;
+      for (double w : cw) tot += w, t2 += w * w;
+      weight_ess_ = tot * tot / t2;
+      if (static_cast<int>(cand.size()) <= opt_.max_components) {
+        comp_ = std::move(cand);
+        comp_w_ = std::move(cw);
+      } else {
+        const int M = opt_.max_components;
+        const double u0 = rng.uniform();
+        double c = 0;
+        std::size_t j = 0;
+        for (int k = 0; k < M; ++k) {
+          const double u = (u0 + k) / M * tot;
+          while (j + 1 < cand.size() && c + cw[j] < u) c += cw[j++];
+          if (!comp_.empty() && last_pick_ == j) {
+            comp_w_.back() += 1.0;
+          } else {
+            comp_.push_back(cand[j]);
+            comp_w_.push_back(1.0);
+            last_pick_ = j;
+          }
+        }
+      }
+    }
     if (comp_.empty()) throw FitFailure("curvecast: " + name() + ": no usable posterior draw");
-    comp_w_.assign(comp_.size(), 1.0);
   }
 
   /// Importance sample of the prior, resampled by marginal likelihood
@@ -478,17 +523,40 @@ class PosteriorExtrapolator : public Extrapolator {
       mx = std::max(mx, lw[i]);
     }
     if (!std::isfinite(mx)) throw FitFailure("curvecast: " + name() + ": every prior draw has zero likelihood");
+    // Tempered importance weights exp(beta * loglik): the largest beta in (0, 1]
+    // whose effective sample size is at least 2 * walkers (bisection). With
+    // short prefixes beta = 1 (the posterior itself); with long ones the start
+    // is a tempered, over-dispersed version of the posterior, which the burn-in
+    // contracts (and which split R-hat needs to be meaningful).
+    auto ess_at = [&](double beta) {
+      double a = 0, b = 0;
+      for (int i = 0; i < N; ++i) {
+        const double w = std::exp(beta * (lw[i] - mx));
+        a += w;
+        b += w * w;
+      }
+      return a * a / b;
+    };
+    double beta = 1.0;
+    if (ess_at(1.0) < opt_.start_ess * W) {
+      double lo = 0, hi = 1;
+      for (int it = 0; it < 30; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (ess_at(mid) >= opt_.start_ess * W ? lo : hi) = mid;
+      }
+      beta = lo;
+    }
     std::vector<double> cum(static_cast<std::size_t>(N));
     double s = 0;
-    for (int i = 0; i < N; ++i) cum[i] = (s += std::exp(lw[i] - mx));
+    for (int i = 0; i < N; ++i) cum[i] = (s += std::exp(beta * (lw[i] - mx)));
     // Spread of the weighted sample, for the jitter.
     std::vector<double> m(D, 0.0), v(D, 0.0);
     for (int i = 0; i < N; ++i) {
-      const double w = std::exp(lw[i] - mx) / s;
+      const double w = std::exp(beta * (lw[i] - mx)) / s;
       for (int d = 0; d < D; ++d) m[d] += w * th[static_cast<std::size_t>(i) * D + d];
     }
     for (int i = 0; i < N; ++i) {
-      const double w = std::exp(lw[i] - mx) / s;
+      const double w = std::exp(beta * (lw[i] - mx)) / s;
       for (int d = 0; d < D; ++d) {
         const double e = th[static_cast<std::size_t>(i) * D + d] - m[d];
         v[d] += w * e * e;
@@ -503,7 +571,8 @@ class PosteriorExtrapolator : public Extrapolator {
         const double jit = attempt < 20 ? 0.1 : 0.0;
         for (int d = 0; d < D; ++d)
           pt[d] = th[static_cast<std::size_t>(i) * D + d] + jit * std::sqrt(v[d] + 1e-6) * rng.normal();
-        if (std::isfinite(logp(pt.data()))) break;
+        double blob;
+        if (std::isfinite(logp(pt.data(), &blob))) break;
       }
       for (int d = 0; d < D; ++d) start(k, d) = pt[d];
     }
@@ -630,6 +699,8 @@ class PosteriorExtrapolator : public Extrapolator {
   Eigen::MatrixXd final_;
   SamplerDiagnostics diag_;
   double constraint_acceptance_ = 1.0;
+  double weight_ess_ = 0;
+  std::size_t last_pick_ = 0;
 };
 
 }  // namespace curvecast

@@ -25,6 +25,8 @@
 #include <limits>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "rng.hpp"
 
 namespace curvecast::detail {
@@ -114,6 +116,47 @@ class BasisModel {
     }
     mPm_ = 0;
     for (int i = 0; i < p_; ++i) mPm_ += prior_.b_mean[i] * Pm_[i];
+    for (int i = 0; i < p_ * p_; ++i) LS_[i] = L[i];
+  }
+
+  /// Log density of the Gaussian coefficient prior N(m, S) at b.
+  double log_gauss_prior(const double* b) const {
+    double u[kMaxBasis];
+    double q = 0;
+    for (int i = 0; i < p_; ++i) {
+      double s = b[i] - prior_.b_mean[i];
+      for (int k = 0; k < i; ++k) s -= LS_[i * p_ + k] * u[k];
+      u[i] = s / LS_[i * p_ + i];
+      q += u[i] * u[i];
+    }
+    return -0.5 * q - 0.5 * logdet_S_ - 0.5 * p_ * kLog2Pi;
+  }
+
+  /// Unbiased Monte Carlo estimate of the EXACT density, under LC-PFN's prior on
+  /// weights and levels (reference.md §3), of the coefficients
+  /// b = (b0, b_pow3, b_ilog2, b_janoschek) (only for exactly these families):
+  ///   b_pow3 = -w1 a1, b_ilog2 = -w2 a2, b_jan = w3 (B - A), b0 = w1 c1 + w2 c2 + w3 A.
+  /// Changing variables a1 = -b_pow3 / w1 etc. leaves a 4-dimensional integral
+  /// over (w1, w2, w3, A); w_k are drawn log-uniformly above the smallest value
+  /// compatible with b (which absorbs the 1/w Jacobians), A uniformly, and the
+  /// density of w1 c1 + w2 c2 at b0 - w3 A (two uniforms: a trapezoid) is exact.
+  double lcpfn_exact_prior(const double* b, Rng& rng, int samples) const {
+    const double lo1 = std::max(std::abs(b[1]) / 0.6, 1e-300), lo2 = std::max(std::abs(b[2]) / 0.5, 1e-300),
+                 lo3 = std::max(std::abs(b[3]) / 2.0, 1e-300);
+    if (lo1 >= 1 || lo2 >= 1 || lo3 >= 1) return 0;
+    const double l1 = std::log(lo1), l2 = std::log(lo2), l3 = std::log(lo3);
+    const double W = (-l1 / 1.2) * (-l2) * (-l3 * 0.5);
+    double acc = 0;
+    for (int s = 0; s < samples; ++s) {
+      const double w1 = std::exp(l1 * rng.uniform()), w2 = std::exp(l2 * rng.uniform()),
+                   w3 = std::exp(l3 * rng.uniform()), A = rng.uniform();
+      const double B = A + b[3] / w3;
+      if (!(B >= 0 && B <= 2)) continue;
+      const double P = 1.25 * w1, Q = w2, r = b[0] - w3 * A;
+      const double tri = std::min({r, P + Q - r, std::min(P, Q)});
+      if (tri > 0) acc += tri / (P * Q);
+    }
+    return W * acc / samples;
   }
 
   int dim() const { return shape_ + 1; }
@@ -123,17 +166,48 @@ class BasisModel {
   /// Sets the data (normalised t > 0, z, per-point log-likelihood weights).
   void set_data(const std::vector<double>& t, const std::vector<double>& z, const std::vector<double>& w) {
     n_ = static_cast<int>(t.size());
-    lnt_.resize(t.size());
-    il_.resize(t.size());
-    z_ = z;
-    w_ = w;
+    lnt_.resize(n_);
+    il_.resize(n_);
+    z_.resize(n_);
+    w_.resize(n_);
+    sw_.resize(n_);
+    swz_.resize(n_);
+    weighted_ = false;
     wsum_ = 0;
     q_ = 0;
     for (int i = 0; i < n_; ++i) {
       lnt_[i] = std::log(t[i]);
       il_[i] = 1.0 / std::log(t[i] + 1.0);
+      z_[i] = z[i];
+      w_[i] = w[i];
+      sw_[i] = std::sqrt(w[i]);
+      swz_[i] = sw_[i] * z[i];
+      weighted_ = weighted_ || w[i] != 1.0;
       wsum_ += w[i];
       q_ += w[i] * z[i] * z[i];
+    }
+  }
+
+  /// Fills the basis matrix X (rows: points with log t = lnt, 1/ln(t+1) = il)
+  /// with SIMD-vectorised exponentials (Eigen arrays).
+  void fill(const double* th, const Eigen::ArrayXd& lnt, const Eigen::ArrayXd& il, Eigen::ArrayXXd& X) const {
+    const Eigen::Index n = lnt.size();
+    if (X.rows() != n || X.cols() != p_) X.resize(n, p_);
+    X.col(0).setOnes();
+    int k = 0, c = 1;
+    for (int f : fam_) {
+      if (f == kPow3) {
+        X.col(c++) = (-std::exp(th[k]) * lnt).exp();
+        k += 1;
+      } else if (f == kIlog2) {
+        X.col(c++) = il;
+      } else if (f == kJanoschek) {
+        X.col(c++) = (-(th[k] + std::exp(th[k + 1]) * lnt).exp()).exp();
+        k += 2;
+      } else {
+        X.col(c++) = 1.0 / (1.0 + (std::exp(th[k + 1]) * (th[k] + lnt)).exp());
+        k += 2;
+      }
     }
   }
 
@@ -188,16 +262,13 @@ class BasisModel {
   /// mean in mu. Returns the log marginal likelihood (b integrated out), or -inf.
   double conditional(const double* th, double* L, double* mu) const {
     const int p = p_;
+    thread_local Eigen::ArrayXXd X;
+    fill(th, lnt_, il_, X);
     double G[kMaxBasis * kMaxBasis] = {}, h[kMaxBasis] = {};
-    double r[kMaxBasis];
-    for (int i = 0; i < n_; ++i) {
-      row_ln(th, lnt_[i], il_[i], r);
-      const double wi = w_[i], zi = z_[i];
-      for (int a = 0; a < p; ++a) {
-        const double wa = wi * r[a];
-        h[a] += wa * zi;
-        for (int b = 0; b <= a; ++b) G[a * p + b] += wa * r[b];
-      }
+    if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
+    for (int a = 0; a < p; ++a) {
+      h[a] = (X.col(a) * swz_).sum();
+      for (int b = 0; b <= a; ++b) G[a * p + b] = (X.col(a) * X.col(b)).sum();
     }
     const double ls = th[shape_];
     const double inv_s2 = std::exp(-2 * ls);
@@ -233,6 +304,23 @@ class BasisModel {
     return lp + conditional(th, L, mu);
   }
 
+  /// Log posterior density; also stores the conditional posterior mean of z at
+  /// the monitor point (set_monitor) in *blob.
+  double operator()(const double* th, double* blob) const {
+    const double lp = log_prior(th);
+    *blob = std::numeric_limits<double>::quiet_NaN();
+    if (!std::isfinite(lp)) return kNegInf;
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis];
+    const double ll = conditional(th, L, mu);
+    if (!std::isfinite(ll)) return kNegInf;
+    row(th, monitor_t_, r);
+    double v = 0;
+    for (int a = 0; a < p_; ++a) v += r[a] * mu[a];
+    *blob = v;
+    return lp + ll;
+  }
+  void set_monitor(double t) { monitor_t_ = t; }
+
   /// Conditional posterior mean of z(t) given theta (the monitored quantity).
   double conditional_mean_at(const double* th, double t) const {
     double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis];
@@ -256,20 +344,28 @@ class BasisModel {
     for (int a = 0; a < p_; ++a) b[a] = mu[a] + e[a];
   }
 
-  /// Whether the curve (theta, b) satisfies the constraints.
-  bool satisfies(const double* th, const double* b, const BasisConstraints& c) const {
-    if (!c.active()) return true;
-    double r[kMaxBasis], prev = 0, first = 0;
-    for (std::size_t g = 0; g < c.grid.size(); ++g) {
-      row(th, c.grid[g], r);
-      double v = 0;
-      for (int a = 0; a < p_; ++a) v += r[a] * b[a];
-      if (!std::isfinite(v) || v < c.lo || v > c.hi) return false;
-      if (g == 0) first = v;
-      else if (c.monotone && v < prev) return false;
-      prev = v;
+  /// Precomputed log t and 1/ln(t+1) of a grid (for grid_basis).
+  struct Grid {
+    Eigen::ArrayXd lnt, il;
+    explicit Grid(const std::vector<double>& t = {}) : lnt(t.size()), il(t.size()) {
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        lnt[static_cast<Eigen::Index>(i)] = std::log(t[i]);
+        il[static_cast<Eigen::Index>(i)] = 1.0 / std::log(t[i] + 1.0);
+      }
     }
-    if (c.rise && !(prev > first)) return false;
+  };
+
+  /// Whether the curve with basis values X (on the constraint grid) and
+  /// coefficients b satisfies the constraints.
+  bool satisfies(const Eigen::ArrayXXd& X, const double* b, const BasisConstraints& c) const {
+    if (!c.active()) return true;
+    Eigen::ArrayXd v = Eigen::ArrayXd::Constant(X.rows(), b[0]);
+    for (int a = 1; a < p_; ++a) v += b[a] * X.col(a);
+    if (!v.allFinite() || v.minCoeff() < c.lo || v.maxCoeff() > c.hi) return false;
+    if (c.monotone)
+      for (Eigen::Index g = 1; g < v.size(); ++g)
+        if (v[g] < v[g - 1]) return false;
+    if (c.rise && !(v[v.size() - 1] > v[0])) return false;
     return true;
   }
 
@@ -308,8 +404,10 @@ class BasisModel {
   std::vector<int> fam_;
   BasisPrior prior_;
   int p_ = 1, shape_ = 0, n_ = 0;
-  double P_[kMaxBasis * kMaxBasis] = {}, Pm_[kMaxBasis] = {}, mPm_ = 0, logdet_S_ = 0;
-  std::vector<double> lnt_, il_, z_, w_;
+  double P_[kMaxBasis * kMaxBasis] = {}, LS_[kMaxBasis * kMaxBasis] = {}, Pm_[kMaxBasis] = {}, mPm_ = 0, logdet_S_ = 0;
+  Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_;
+  bool weighted_ = false;
+  double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
 };
 
