@@ -72,11 +72,11 @@ struct PosteriorOptions {
   std::string single_family;             ///< non-empty: a single-family posterior of that registered family instead
   int walkers = 32;                      ///< ensemble walkers (even, >= 2 * dim + 2)
   int burn_in = 60;                      ///< discarded steps per walker after the prior importance start
-  int steps = 100;                       ///< kept steps per walker
-  int prior_draws = 2048;                ///< prior draws for the importance-sampling start (>= walkers)
-  double kde_fraction = 0.5;             ///< share of kernel-density moves (mode jumping) in the sampler, [0, 1]
+  int steps = 200;                       ///< kept steps per walker
+  int prior_draws = 1024;                ///< prior draws for the importance-sampling start (>= walkers)
+  double kde_fraction = 0.8;             ///< share of kernel-density moves (mode jumping) in the sampler, [0, 1]
   bool exact_lcpfn_prior = true;         ///< LcPfn prior: importance-weight draws from the Gaussian coefficient prior to LC-PFN's exact one
-  double start_ess = 0.25;               ///< start: temper the prior importance weights until their ESS >= start_ess * walkers (>= 0)
+  double start_ess = 0.0;                ///< start: temper the prior importance weights until their ESS >= start_ess * walkers (>= 0)
   int coefficient_draws = 4;             ///< conditional draws of the linear coefficients per posterior draw (>= 1)
   int max_components = 400;              ///< posterior draws kept for the predictive mixture (>= 1)
   bool recency = false;                  ///< weight point i's log-likelihood by 10^(i/n) (Domhan et al.'s option)
@@ -123,6 +123,7 @@ struct PosteriorOptions {
     if (steps < 4 || warm_steps < 4) bad("steps must be >= 4");
     if (prior_draws < walkers) bad("prior_draws must be >= walkers");
     if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
+    if (!(start_ess >= 0) || !std::isfinite(start_ess)) bad("start_ess must be finite and >= 0");
     if (coefficient_draws < 1) bad("coefficient_draws must be >= 1");
     if (max_components < 1) bad("max_components must be >= 1");
     if (!(lower < upper)) bad("lower must be < upper");
