@@ -86,6 +86,7 @@ struct PosteriorOptions {
   double lower = 0.0;                    ///< lower bound, normalised units (LcPfn: raw [0,1]; Default: prefix range = [0,1])
   double upper = 1.0;                    ///< upper bound, normalised units (Default prior widens it, see default_bounds)
   double horizon = 0;                    ///< check range end / monitored x, raw units; 0 = auto (LcPfn: 100; Default: 10 * last x)
+  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x/x_last)) beyond the data; -1 = auto (LcPfn: 0, Default: 0.1)
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
   int warm_burn_in = 15;                 ///< burn-in steps of a warm-started refit
   int warm_steps = 50;                   ///< kept steps of a warm-started refit
@@ -129,7 +130,10 @@ struct PosteriorOptions {
     if (!(lower < upper)) bad("lower must be < upper");
     if (!(horizon >= 0) || !std::isfinite(horizon)) bad("horizon must be finite and >= 0");
     if (threads < 1) bad("threads must be >= 1");
+    if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");
   }
+  /// The discrepancy rate in effect.
+  double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.1; }
 };
 
 namespace detail {
@@ -201,6 +205,7 @@ class PosteriorExtrapolator : public Extrapolator {
     else
       fit_single(obs, warm);
     obs_ = obs;
+    t_last_ = norm_.t(obs.x.back());
     fitted_ = true;
     diag_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -210,9 +215,10 @@ class PosteriorExtrapolator : public Extrapolator {
     if (!(x > 0) || !std::isfinite(x)) throw InvalidInput("curvecast: predict needs a finite x > 0");
     const double t = norm_.t(x);
     std::vector<double> mu(comp_.size()), sd(comp_.size());
+    const double dv = disc_var(t);
     for (std::size_t s = 0; s < comp_.size(); ++s) {
       mu[s] = norm_.y(curve_value(comp_[s], t));
-      sd[s] = std::max(norm_.sd(comp_[s].sigma), 1e-300);
+      sd[s] = std::max(norm_.sd(std::sqrt(comp_[s].sigma * comp_[s].sigma + dv)), 1e-300);
       if (!std::isfinite(mu[s])) mu[s] = obs_.y.back();  // never propagate a NaN (documented fallback)
     }
     return Predictive(comp_w_, std::move(mu), std::move(sd), obs_.higher_is_better);
@@ -229,8 +235,17 @@ class PosteriorExtrapolator : public Extrapolator {
       const double u = rng.uniform() * cum.back();
       const std::size_t s = std::min<std::size_t>(
           static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin()), cum.size() - 1);
-      for (std::size_t j = 0; j < xs.size(); ++j) {
-        double v = norm_.y(curve_value(comp_[s], norm_.t(xs[j])));
+      // Model discrepancy beyond the data: a Brownian motion in ln x (joint
+      // over the xs, taken in increasing order of x).
+      std::vector<std::size_t> order(xs.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return xs[i] < xs[j]; });
+      double walk = 0, prev_var = 0;
+      for (std::size_t j : order) {
+        const double var = disc_var(norm_.t(xs[j]));
+        if (var > prev_var) walk += std::sqrt(var - prev_var) * rng.normal();
+        prev_var = std::max(prev_var, var);
+        double v = norm_.y(curve_value(comp_[s], norm_.t(xs[j])) + walk);
         if (with_noise) v += norm_.sd(comp_[s].sigma) * rng.normal();
         out(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(j)) = v;
       }
@@ -286,6 +301,13 @@ class PosteriorExtrapolator : public Extrapolator {
     double b[detail::kMaxBasis] = {};
     double sigma = 1;
   };
+
+  /// Variance (z units) of the model discrepancy at t: lambda^2 ln(t / t_last) beyond the data.
+  double disc_var(double t) const {
+    const double lam = opt_.discrepancy_rate();
+    if (lam <= 0 || !(t > t_last_)) return 0.0;
+    return lam * lam * std::log(t / t_last_);
+  }
 
   double curve_value(const Component& c, double t) const {
     if (opt_.single_family.empty()) return model_.value(c.theta.data(), c.b, t);
@@ -701,6 +723,7 @@ class PosteriorExtrapolator : public Extrapolator {
   SamplerDiagnostics diag_;
   double constraint_acceptance_ = 1.0;
   double weight_ess_ = 0;
+  double t_last_ = 1;
   std::size_t last_pick_ = 0;
 };
 
