@@ -86,7 +86,7 @@ struct PosteriorOptions {
   double lower = 0.0;                    ///< lower bound, normalised units (LcPfn: raw [0,1]; Default: prefix range = [0,1])
   double upper = 1.0;                    ///< upper bound, normalised units (Default prior widens it, see default_bounds)
   double horizon = 0;                    ///< check range end / monitored x, raw units; 0 = auto (LcPfn: 100; Default: 10 * last x)
-  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x/x_last)) beyond the data; -1 = auto (LcPfn: 0, Default: 0.1)
+  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x/x_last)) beyond the data; -1 = auto (LcPfn: 0, Default: 0.2)
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
   int warm_burn_in = 15;                 ///< burn-in steps of a warm-started refit
   int warm_steps = 50;                   ///< kept steps of a warm-started refit
@@ -133,7 +133,7 @@ struct PosteriorOptions {
     if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");
   }
   /// The discrepancy rate in effect.
-  double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.1; }
+  double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }
 };
 
 namespace detail {
