@@ -34,13 +34,22 @@
 #include "../detail/rng.hpp"
 #include "../errors.hpp"
 #include "../fit_result.hpp"
+#include "detail/newton.hpp"
 #include "data.hpp"
 #include "laws.hpp"
 
 namespace curvecast::scaling {
 
+/// How each start is solved.
+enum class Method {
+  Auto,    ///< Newton when the law has analytic Hessians (Chinchilla), no bounds and a Huber/squared loss in log space; else CeresLM
+  CeresLM, ///< Ceres' Levenberg-Marquardt on the robustified residuals (any law, bounds allowed)
+  Newton,  ///< damped Newton on the exact Hessian (laws with space_derivs only)
+};
+
 /// Options of a multi-start scaling-law fit.
 struct ScalingFitOptions {
+  Method method = Method::Auto;              ///< solver of each start (see Method)
   Loss loss = Loss::Huber;                   ///< Huber (default, as the Chinchilla replication), Squared or Cauchy
   double huber_delta = 1e-3;                 ///< delta of the Huber (or scale of the Cauchy) loss, in the law's space (> 0)
   std::optional<Space> space;                ///< residual space; default: the law's kDefaultSpace
@@ -159,7 +168,7 @@ template <class L>
 class LawSolver {
  public:
   static constexpr int P = L::kNumParams;
-  LawSolver(const ScalingFitOptions& o, Space space) : space_(space) {
+  LawSolver(const ScalingFitOptions& o, Space space, bool newton) : space_(space), newton_(newton) {
     ceres::Problem::Options po;
     po.enable_fast_removal = false;
     po.disable_all_safety_checks = true;
@@ -180,6 +189,11 @@ class LawSolver {
     x_ = d.x;
     gy_.resize(d.size());
     for (std::size_t i = 0; i < d.size(); ++i) gy_[i] = to_space(space_, d.y[i]);
+    if (newton_) {
+      n_ = static_cast<int>(d.size());
+      chin_.reset();
+      return;
+    }
     if (!built_) build(static_cast<int>(d.size()));
     else if (static_cast<int>(d.size()) != n_) throw UsageError("curvecast: LawSolver: point count changed");
   }
@@ -190,6 +204,28 @@ class LawSolver {
       for (int i = 0; i < P; ++i) p_[i] = std::max(p_[i], opt_->lower[i]);
     if (!opt_->upper.empty())
       for (int i = 0; i < P; ++i) p_[i] = std::min(p_[i], opt_->upper[i]);
+    if constexpr (has_space_derivs<L>::value) {
+      if (newton_) {
+        NewtonSettings st;
+        st.max_iterations = opt_->max_iterations;
+        st.function_tolerance = opt_->function_tolerance;
+        st.gradient_tolerance = opt_->gradient_tolerance;
+        st.parameter_tolerance = opt_->parameter_tolerance;
+        NewtonOutcome o;
+        if constexpr (std::is_same_v<L, Chinchilla>) {
+          if (!chin_) chin_ = std::make_unique<ChinchillaSum>(x_.data(), gy_.data(), n_, opt_->loss, opt_->huber_delta);
+          o = newton_minimise<P>(*chin_, p_, st);
+        } else {
+          RobustSum<L> obj{x_.data(), gy_.data(), n_, opt_->loss, opt_->huber_delta};
+          o = newton_minimise<P>(obj, p_, st);
+        }
+        if (message) *message = std::string("Newton: ") + o.reason;
+        bool ok = std::isfinite(o.objective);
+        for (int i = 0; i < P; ++i) ok = ok && std::isfinite(p_[i]);
+        for (int i = 0; i < P; ++i) out[i] = p_[i];
+        return ok ? o.objective : std::numeric_limits<double>::quiet_NaN();
+      }
+    }
     ceres::Solver::Summary sum;
     ceres::Solve(so_, problem_.get(), &sum);
     if (message) *message = sum.message;
@@ -213,6 +249,8 @@ class LawSolver {
     built_ = true;
   }
   Space space_;
+  bool newton_ = false;
+  std::unique_ptr<ChinchillaSum> chin_;
   const ScalingFitOptions* opt_;
   std::unique_ptr<ceres::Problem> problem_;
   ceres::Solver::Options so_;
@@ -256,6 +294,17 @@ inline double robust_rho(Loss loss, double delta, double r) {
   if (loss == Loss::Huber) return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
   if (loss == Loss::Cauchy) return 0.5 * delta * delta * std::log1p(r * r / (delta * delta));
   return 0.5 * r * r;
+}
+
+/// Whether fit_law solves each start with the Newton fast path.
+template <class L>
+bool use_newton(const ScalingFitOptions& o, Space space) {
+  const bool possible = has_space_derivs<L>::value && space == Space::Log && o.lower.empty() &&
+                        o.upper.empty() && (o.loss == Loss::Huber || o.loss == Loss::Squared);
+  if (o.method == Method::Newton && !possible)
+    throw InvalidOptions(std::string("curvecast: ScalingFitOptions: method Newton needs a law with analytic "
+                                     "Hessians (") + L::kName + " has none), log space, no bounds, Huber or squared loss");
+  return o.method != Method::CeresLM && possible;
 }
 
 template <class L>
@@ -304,10 +353,11 @@ ScalingFit fit_law(const ScalingData& data, const ScalingFitOptions& opt = {}) {
   std::vector<std::string> msgs(ns);
   int threads = opt.num_threads > 0 ? opt.num_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::max(1, std::min(threads, ns));
+  const bool newton = detail::use_newton<L>(opt, space);
   std::vector<std::unique_ptr<detail::LawSolver<L>>> solvers(threads);
   detail::parallel_for(ns, threads, [&](int w, int i) {
     if (!solvers[w]) {
-      solvers[w] = std::make_unique<detail::LawSolver<L>>(opt, space);
+      solvers[w] = std::make_unique<detail::LawSolver<L>>(opt, space, newton);
       solvers[w]->set_data(data);
     }
     obj[i] = solvers[w]->solve(starts[i].data(), &params[static_cast<std::size_t>(i) * P], &msgs[i]);

@@ -15,6 +15,7 @@
 // on the scalar so Ceres' Jets work) and default_starts() (start points used
 // when the options name none). Laws fitted in log space may also provide
 // log_predict<T>, which the fitter then uses instead of log(predict).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -103,6 +104,28 @@ struct Chinchilla {
   static T predict(const T* p, const double* x) {
     using std::exp;
     return exp(log_predict(p, x));
+  }
+  /// ln L, its gradient g[5] and Hessian H[5*5] (row-major) in the parameters: with
+  /// z = (a - alpha ln N, b - beta ln D, e) = M p and pi = softmax(z),
+  /// g = M^T pi and H = M^T (diag(pi) - pi pi^T) M.
+  static double space_derivs(const double* p, const double* x, double* g, double* H) {
+    const double ln_n = std::log(x[0]), ln_d = std::log(x[1]);
+    const double z[3] = {p[0] - p[3] * ln_n, p[1] - p[4] * ln_d, p[2]};
+    const double m = std::max(z[0], std::max(z[1], z[2]));
+    double pi[3] = {std::exp(z[0] - m), std::exp(z[1] - m), std::exp(z[2] - m)};
+    const double s = pi[0] + pi[1] + pi[2];
+    for (double& v : pi) v /= s;
+    const double M[3][5] = {{1, 0, 0, -ln_n, 0}, {0, 1, 0, 0, -ln_d}, {0, 0, 1, 0, 0}};
+    double Q[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) Q[i][j] = (i == j ? pi[i] : 0.0) - pi[i] * pi[j];
+    for (int k = 0; k < 5; ++k) g[k] = pi[0] * M[0][k] + pi[1] * M[1][k] + pi[2] * M[2][k];
+    double QM[3][5];
+    for (int i = 0; i < 3; ++i)
+      for (int k = 0; k < 5; ++k) QM[i][k] = Q[i][0] * M[0][k] + Q[i][1] * M[1][k] + Q[i][2] * M[2][k];
+    for (int k = 0; k < 5; ++k)
+      for (int l = 0; l < 5; ++l) H[k * 5 + l] = M[0][k] * QM[0][l] + M[1][k] * QM[1][l] + M[2][k] * QM[2][l];
+    return m + std::log(s);
   }
   /// The replication's grid: alpha, beta in {0, 0.5, ..., 2}, e in {-1, -0.5, ..., 1},
   /// a, b in {0, 5, ..., 25}: 4500 starts (in parameter order a, b, e, alpha, beta).
@@ -289,6 +312,13 @@ struct CodCluster {
 };
 
 // ---------------------------------------------------------------------------
+/// Whether a law provides space_derivs (analytic gradient and Hessian of its log prediction).
+template <class L, class = void>
+struct has_space_derivs : std::false_type {};
+template <class L>
+struct has_space_derivs<L, std::void_t<decltype(L::space_derivs(nullptr, nullptr, nullptr, nullptr))>>
+    : std::true_type {};
+
 /// Whether a law provides log_predict (a numerically stable log of its prediction).
 template <class L, class = void>
 struct has_log_predict : std::false_type {};
