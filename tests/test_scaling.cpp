@@ -358,3 +358,29 @@ CATCH_TEST_CASE("scaling fits reject bad input and options", "[scaling][errors]"
   CATCH_CHECK_THROWS_AS(cs::fit_law<cs::SaturatingPower>(ok, nf), curvecast::FitFailure);
   CATCH_CHECK_THROWS_AS(cs::summarise({}, 0.0), curvecast::InvalidInput);
 }
+
+CATCH_TEST_CASE("ScalingLawExtrapolator predicts a saturating power law beyond the data", "[scaling][extrapolator]") {
+  const std::vector<double> truth{1.7, 400, 0.34};
+  curvecast::Observations obs;
+  obs.higher_is_better = false;
+  curvecast::detail::Rng rng(5);
+  for (const auto& x : one_input_design(1e7, 1e10, 25))
+    obs.push_back(x[0], cs::SaturatingPower::predict<double>(truth.data(), x.data()) * (1 + 0.003 * rng.normal()));
+  cs::ScalingLawExtrapolator<cs::SaturatingPower> ex;
+  CATCH_CHECK_THROWS_AS(ex.predict(1e12), curvecast::UsageError);
+  ex.fit(obs);
+  const double x = 1e12;
+  const double y_true = cs::SaturatingPower::predict<double>(truth.data(), &x);
+  const auto p = ex.predict(x);
+  const auto iv = p.interval(0.95);
+  CATCH_CHECK(iv.first < y_true);
+  CATCH_CHECK(iv.second > y_true);
+  CATCH_CHECK(p.mean() == Approx(y_true).epsilon(0.02));
+  CATCH_CHECK(p.sd() > 0);
+  const auto a = ex.sample_curves({1e11, 1e12}, 50, 9);
+  const auto b = ex.sample_curves({1e11, 1e12}, 50, 9);
+  CATCH_CHECK(a == b);
+  CATCH_CHECK(a.allFinite());
+  CATCH_CHECK_THROWS_AS(ex.predict(-1), curvecast::InvalidInput);
+  CATCH_CHECK(ex.name() == "scaling:saturating_power");
+}

@@ -17,3 +17,4 @@
 #include "scaling/allocation.hpp"
 #include "scaling/fit.hpp"
 #include "scaling/bootstrap.hpp"
+#include "scaling/extrapolator.hpp"

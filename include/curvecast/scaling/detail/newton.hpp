@@ -20,6 +20,8 @@ struct NewtonSettings {
   double function_tolerance = 1e-15;  // relative decrease of an accepted step that ends the solve
   double gradient_tolerance = 1e-16;  // max-norm of the gradient that ends the solve
   double parameter_tolerance = 1e-14; // relative step norm that ends the solve
+  double shrink = 1.0 / 3.0;          // smallest factor applied to the damping after a successful step
+  double initial_tau = 1e-3;          // initial damping relative to the largest Hessian diagonal
 };
 
 struct NewtonOutcome {
@@ -206,7 +208,7 @@ NewtonOutcome newton_minimise(const Obj& obj, double* p, const NewtonSettings& s
     out.reason = "non-finite objective at the start";
     return out;
   }
-  double lambda = 1e-3 * std::max(H.diagonal().cwiseAbs().maxCoeff(), 1e-12);
+  double lambda = st.initial_tau * std::max(H.diagonal().cwiseAbs().maxCoeff(), 1e-12);
   double nu = 2;
   Eigen::LLT<Mat> llt;
   Vec trial;
@@ -253,7 +255,7 @@ NewtonOutcome newton_minimise(const Obj& obj, double* p, const NewtonSettings& s
       g = g_new;
       H = H_new;
       const double c = 2 * rho - 1;
-      lambda *= std::max(1.0 / 3.0, 1 - c * c * c);
+      lambda *= std::max(st.shrink, 1 - c * c * c);
       nu = 2;
       if (decrease <= st.function_tolerance * f) {
         out.converged = true;
