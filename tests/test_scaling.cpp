@@ -384,3 +384,36 @@ CATCH_TEST_CASE("ScalingLawExtrapolator predicts a saturating power law beyond t
   CATCH_CHECK_THROWS_AS(ex.predict(-1), curvecast::InvalidInput);
   CATCH_CHECK(ex.name() == "scaling:saturating_power");
 }
+
+CATCH_TEST_CASE("MCMC posterior covers known parameters and is thread-independent", "[scaling][posterior]") {
+  const std::vector<double> truth{1.7, 400, 0.34};
+  const auto d = synthetic<cs::SaturatingPower>(truth, one_input_design(1e6, 1e11, 30), 0.01, 4);
+  cs::ScalingFitOptions o;
+  o.loss = Loss::Squared;
+  const auto f = cs::fit_law<cs::SaturatingPower>(d, o);
+  cs::PosteriorOptions po;
+  po.num_steps = 1500;
+  po.burn_in = 500;
+  po.seed = 8;
+  const auto p1 = cs::sample_posterior<cs::SaturatingPower>(d, f.params, po);
+  po.num_threads = 2;
+  const auto p2 = cs::sample_posterior<cs::SaturatingPower>(d, f.params, po);
+  CATCH_CHECK(p1.samples == p2.samples);
+  CATCH_CHECK(p1.samples.rows() == 1000 * 32);
+  CATCH_CHECK(p1.acceptance_rate > 0.1);
+  CATCH_CHECK(p1.acceptance_rate < 0.9);
+  for (int k = 0; k < 3; ++k) {
+    const auto iv = cs::summarise(p1.column(k), f.params[k], 0.99);
+    CATCH_CHECK(iv.lower < truth[k]);
+    CATCH_CHECK(iv.upper > truth[k]);
+  }
+  // The fitted scale is near the log-space noise (about 0.01 relative noise).
+  const auto s = cs::summarise(p1.derive([](const double* q) { return std::exp(q[3]); }), 0.0, 0.9);
+  CATCH_CHECK(s.median > 0.004);
+  CATCH_CHECK(s.median < 0.02);
+  po.likelihood = cs::Likelihood::Laplace;
+  const auto p3 = cs::sample_posterior<cs::SaturatingPower>(d, f.params, po);
+  CATCH_CHECK(cs::summarise(p3.column(2), 0.0, 0.9).median == Approx(truth[2]).margin(0.05));
+  po.num_walkers = 5;
+  CATCH_CHECK_THROWS_AS(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), curvecast::InvalidOptions);
+}

@@ -15,6 +15,7 @@
 #include "scaling/data.hpp"
 #include "scaling/summary.hpp"
 #include "scaling/allocation.hpp"
+#include "scaling/posterior.hpp"
 #include "scaling/fit.hpp"
 #include "scaling/bootstrap.hpp"
 #include "scaling/extrapolator.hpp"

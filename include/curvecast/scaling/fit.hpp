@@ -35,6 +35,7 @@
 #include "../errors.hpp"
 #include "../fit_result.hpp"
 #include "detail/newton.hpp"
+#include "detail/parallel.hpp"
 #include "data.hpp"
 #include "laws.hpp"
 
@@ -259,35 +260,6 @@ class LawSolver {
   int n_ = 0;
   bool built_ = false;
 };
-
-/// Runs fn(worker, i) for i in [0, n) on `threads` workers (items claimed in order).
-template <class Fn>
-void parallel_for(int n, int threads, Fn&& fn) {
-  if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::max(1, std::min(threads, n));
-  std::atomic<int> next{0};
-  auto work = [&](int w) {
-    for (int i = next++; i < n; i = next++) fn(w, i);
-  };
-  if (threads == 1) {
-    work(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errs(threads);
-  for (int w = 0; w < threads; ++w)
-    pool.emplace_back([&, w] {
-      try {
-        work(w);
-      } catch (...) {
-        errs[w] = std::current_exception();
-        next = n;  // stop the others early
-      }
-    });
-  for (auto& t : pool) t.join();
-  for (auto& e : errs)
-    if (e) std::rethrow_exception(e);
-}
 
 inline double robust_rho(Loss loss, double delta, double r) {
   const double a = std::abs(r);
