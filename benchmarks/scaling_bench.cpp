@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -40,6 +41,11 @@ struct Row {
     return ours <= target + tolerance;
   }
 };
+
+json iv_json(const cs::Interval& i) {
+  return json{{"estimate", i.estimate}, {"se", i.se}, {"median", i.median}, {"lower", i.lower},
+              {"upper", i.upper}, {"level", i.level}};
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -93,10 +99,12 @@ int main(int argc, char** argv) {
     const cs::ScalingData chin = cs::load_chinchilla(data_dir);
     cs::ScalingFitOptions fo;  // Huber delta 1e-3, log space, the 4500-start grid
     fo.num_threads = threads;
-    std::vector<double> fit_secs;
+    std::vector<double> fit_secs, fit_cpu;
     cs::ScalingFit fit;
     for (int r = 0; r < repeat; ++r) {
+      const std::clock_t c0 = std::clock();
       fit = cs::fit_law<cs::Chinchilla>(chin, fo);
+      fit_cpu.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
       fit_secs.push_back(fit.seconds);
     }
     const double fit_median = median(fit_secs);
@@ -114,7 +122,9 @@ int main(int argc, char** argv) {
     bo.num_resamples = resamples;
     bo.seed = seed;
     bo.num_threads = threads;
+    const std::clock_t bc0 = std::clock();
     const cs::BootstrapResult boot = cs::bootstrap_law<cs::Chinchilla>(chin, fit, fo, bo);
+    const double boot_cpu = static_cast<double>(std::clock() - bc0) / CLOCKS_PER_SEC;
     std::printf("Bootstrap: %d resamples (seed %llu), %d failed refits, %.3f s\n", resamples,
                 static_cast<unsigned long long>(seed), boot.num_failed, boot.seconds);
     const double level = 0.8;
@@ -148,10 +158,7 @@ int main(int argc, char** argv) {
     cf["num_starts"] = fit.num_starts;
     cf["num_starts_at_best"] = fit.num_starts_at_best;
     cf["num_converged_starts"] = fit.num_converged_starts;
-    auto iv = [](const cs::Interval& i) {
-      return json{{"estimate", i.estimate}, {"se", i.se}, {"median", i.median}, {"lower", i.lower},
-                  {"upper", i.upper}, {"level", i.level}};
-    };
+    auto& iv = iv_json;
     cf["bootstrap"] = {{"resamples", resamples}, {"seed", seed}, {"failed", boot.num_failed},
                        {"A", iv(iA)}, {"B", iv(iB)}, {"E", iv(iE)}, {"alpha", iv(ial)}, {"beta", iv(ibe)}};
     cf["allocation"] = {{"compute", C}, {"a", iv(al.a)}, {"b", iv(al.b)}, {"N_opt", iv(al.n_opt)},
@@ -159,7 +166,9 @@ int main(int argc, char** argv) {
     fits["chinchilla"] = cf;
     timing["chinchilla_fit_seconds"] = fit_secs;
     timing["chinchilla_fit_median_seconds"] = fit_median;
+    timing["chinchilla_fit_cpu_seconds"] = fit_cpu;
     timing["bootstrap_seconds"] = boot.seconds;
+    timing["bootstrap_cpu_seconds"] = boot_cpu;
     timing["threads"] = threads;
 
     // ------------------------------------------------------------------ BNSL
@@ -264,6 +273,36 @@ int main(int argc, char** argv) {
       fits["gadre2024_rpj"] = gj;
     }
 
+    // ------------------------------------------------------------------ Chinchilla posterior
+    {
+      cs::PosteriorOptions po;  // Huber density (k = 1.345) with a fitted scale, flat priors
+      po.seed = seed;
+      po.num_threads = 1;
+      const cs::PosteriorResult post = cs::sample_posterior<cs::Chinchilla>(chin, fit.params, po);
+      const auto mapp = post.best();
+      std::printf("Chinchilla posterior (Huber density k=%.3f, %d walkers x %d steps, burn-in %d): acceptance %.2f, "
+                  "%.2f s\n",
+                  po.huber_k, po.num_walkers, po.num_steps, po.burn_in, post.acceptance_rate, post.seconds);
+      const char* nm[5] = {"A", "B", "E", "alpha", "beta"};
+      const double epoch_mle[5] = {482.01, 2085.43, 1.817, 0.3478, 0.3658};
+      const double boot_se[5] = {iA.se, iB.se, iE.se, ial.se, ibe.se};
+      json pj;
+      std::printf("  %-6s %12s %12s %12s %12s %12s %14s\n", "param", "best draw", "median", "5%", "95%", "post. SD",
+                  "Epoch MLE");
+      for (int k = 0; k < 5; ++k) {
+        auto tr = [k](const double* q) { return k < 3 ? std::exp(q[k]) : q[k]; };
+        const cs::Interval iv = cs::summarise(post.derive(tr), tr(mapp.data()), 0.9);
+        std::printf("  %-6s %12.5g %12.5g %12.5g %12.5g %12.4g %14.5g  (bootstrap SE %.4g)\n", nm[k], iv.estimate,
+                    iv.median, iv.lower, iv.upper, iv.se, epoch_mle[k], boot_se[k]);
+        pj[nm[k]] = iv_json(iv);
+        pj[nm[k]]["epoch_mle"] = epoch_mle[k];
+      }
+      pj["acceptance_rate"] = post.acceptance_rate;
+      pj["seconds"] = post.seconds;
+      pj["huber_k"] = po.huber_k;
+      fits["chinchilla_posterior"] = pj;
+    }
+
     // ------------------------------------------------------------------ report
     std::printf("\n%-22s %-46s %14s %14s %10s %5s  %s\n", "reproduction", "quantity", "ours", "published",
                 "tolerance", "rule", "ok");
@@ -276,8 +315,9 @@ int main(int argc, char** argv) {
       jrows.push_back({{"name", r.name}, {"quantity", r.quantity}, {"ours", r.ours}, {"target", r.target},
                        {"tolerance", r.tolerance}, {"rule", r.rule}, {"ok", r.ok()}});
     }
-    std::printf("\nChinchilla 4500-start fit: median %.3f s over %d runs (%d threads); bootstrap %.3f s\n", fit_median,
-                repeat, threads, boot.seconds);
+    std::printf("\nChinchilla 4500-start fit: median %.3f s wall over %d runs (%d threads), median CPU %.3f s "
+                "(all threads); bootstrap %.3f s wall, %.3f s CPU\n",
+                fit_median, repeat, threads, median(fit_cpu), boot.seconds, boot_cpu);
     std::printf("all reproductions within tolerance: %s\n", all_ok ? "yes" : "no");
     std::printf("scipy baseline: /usr/bin/python3 scripts/scaling_scipy.py %s --ours-seconds %.4f --ours-objective %.10e\n",
                 data_dir.c_str(), fit_median, fit.objective);
