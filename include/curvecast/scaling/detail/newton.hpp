@@ -98,11 +98,13 @@ struct ChinchillaSum {
   Loss loss = Loss::Huber;
   double delta = 1e-3;
   mutable std::vector<double> eu, ev;  // exp(a - alpha ln N_i), exp(b - beta ln D_i) of the last value()
+  mutable std::vector<double> rr;      // residuals of the last value() (valid when cache_r)
+  mutable bool cache_r = false;
   mutable double last_p[P] = {std::numeric_limits<double>::quiet_NaN()};
   mutable bool cache_ok = false;
 
   ChinchillaSum(const double* x, const double* target, int n, Loss l, double d) : loss(l), delta(d) {
-    ln_n.resize(n), ln_d.resize(n), t.assign(target, target + n), eu.resize(n), ev.resize(n);
+    ln_n.resize(n), ln_d.resize(n), t.assign(target, target + n), eu.resize(n), ev.resize(n), rr.resize(n);
     for (int i = 0; i < n; ++i) ln_n[i] = std::log(x[2 * i]), ln_d[i] = std::log(x[2 * i + 1]);
   }
   double rho(double r) const {
@@ -122,6 +124,7 @@ struct ChinchillaSum {
     }
     for (int k = 0; k < P; ++k) last_p[k] = p[k];
     cache_ok = ok;
+    cache_r = false;
     return ok;
   }
   double lse(const double* p, int i) const {
@@ -134,7 +137,11 @@ struct ChinchillaSum {
     double s = 0;
     if (fill(p)) {
       const double ee = std::exp(p[2]);
-      for (int i = 0; i < n; ++i) s += rho(std::log(eu[i] + ev[i] + ee) - t[i]);
+      for (int i = 0; i < n; ++i) {
+        rr[i] = std::log(eu[i] + ev[i] + ee) - t[i];
+        s += rho(rr[i]);
+      }
+      cache_r = true;
     } else {
       for (int i = 0; i < n; ++i) s += rho(lse(p, i) - t[i]);
     }
@@ -144,6 +151,7 @@ struct ChinchillaSum {
     bool same = cache_ok;
     for (int k = 0; k < P && same; ++k) same = last_p[k] == p[k];
     if (!same && !fill(p)) return all_stable(p, g, H);
+    const bool have_r = same && cache_r;
     const int n = static_cast<int>(t.size());
     const double ee = std::exp(p[2]);
     // accumulators of c_k c_l W_ij with c = (1, 1, 1, -ln N, -ln D)
@@ -152,7 +160,7 @@ struct ChinchillaSum {
     double Wuv = 0, Wuv_n = 0, Wuv_d = 0, Wuv_nd = 0, Wuw = 0, Wuw_n = 0, Wvw = 0, Wvw_d = 0;
     for (int i = 0; i < n; ++i) {
       const double sum = eu[i] + ev[i] + ee;
-      const double r = std::log(sum) - t[i];
+      const double r = have_r ? rr[i] : std::log(sum) - t[i];
       const double inv = 1.0 / sum;
       const double pu = eu[i] * inv, pv = ev[i] * inv, pw = ee * inv;
       double d1, d2;
