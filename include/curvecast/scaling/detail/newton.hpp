@@ -6,6 +6,7 @@
 // P x P Cholesky, with no allocation. Not part of the public API.
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -87,71 +88,83 @@ struct RobustSum {
   }
 };
 
-/// Chinchilla's objective in log space with cached logs of the inputs: per point two exps
-/// and one log per evaluation, and the trial evaluation's exps are reused for the
-/// derivatives when the step is accepted. Same value as RobustSum<Chinchilla>.
+/// Chinchilla's objective in log space with cached logs of the inputs. value() computes
+/// exp(a - alpha ln N) once per distinct N, one exp and one log per point, and stops early
+/// once the partial sum exceeds a bound (a rejected step needs no more); a complete value()
+/// leaves its exponentials and residuals cached, so all() at an accepted step needs no
+/// transcendental function. Same value as RobustSum<Chinchilla>.
 struct ChinchillaSum {
   static constexpr int P = 5;
   using Vec = Eigen::Matrix<double, P, 1>;
   using Mat = Eigen::Matrix<double, P, P>;
-  std::vector<double> ln_n, ln_d, t;
+  std::vector<double> ln_n, ln_d, t, uniq_ln_n;
+  std::vector<int> n_index;  // point -> index into uniq_ln_n
   Loss loss = Loss::Huber;
   double delta = 1e-3;
-  mutable std::vector<double> eu, ev;  // exp(a - alpha ln N_i), exp(b - beta ln D_i) of the last value()
-  mutable std::vector<double> rr;      // residuals of the last value() (valid when cache_r)
-  mutable bool cache_r = false;
+  mutable std::vector<double> eun, ev, rr;  // exp per distinct N, exp per point, residual per point
   mutable double last_p[P] = {std::numeric_limits<double>::quiet_NaN()};
   mutable bool cache_ok = false;
 
   ChinchillaSum(const double* x, const double* target, int n, Loss l, double d) : loss(l), delta(d) {
-    ln_n.resize(n), ln_d.resize(n), t.assign(target, target + n), eu.resize(n), ev.resize(n), rr.resize(n);
-    for (int i = 0; i < n; ++i) ln_n[i] = std::log(x[2 * i]), ln_d[i] = std::log(x[2 * i + 1]);
+    ln_n.resize(n), ln_d.resize(n), t.assign(target, target + n), ev.resize(n), rr.resize(n), n_index.resize(n);
+    for (int i = 0; i < n; ++i) {
+      ln_n[i] = std::log(x[2 * i]), ln_d[i] = std::log(x[2 * i + 1]);
+      int k = 0;
+      while (k < static_cast<int>(uniq_ln_n.size()) && uniq_ln_n[k] != ln_n[i]) ++k;
+      if (k == static_cast<int>(uniq_ln_n.size())) uniq_ln_n.push_back(ln_n[i]);
+      n_index[i] = k;
+    }
+    eun.resize(uniq_ln_n.size());
   }
   double rho(double r) const {
     const double a = std::abs(r);
     if (loss == Loss::Huber && a > delta) return delta * (a - 0.5 * delta);
     return 0.5 * r * r;
   }
-  // Fills eu, ev; false when an exponent is too large for the unshifted form.
-  bool fill(const double* p) const {
-    const int n = static_cast<int>(t.size());
-    bool ok = p[2] < 700;
-    for (int i = 0; i < n; ++i) {
-      const double zu = p[0] - p[3] * ln_n[i], zv = p[1] - p[4] * ln_d[i];
-      ok = ok && zu < 700 && zv < 700;
-      eu[i] = std::exp(zu);
-      ev[i] = std::exp(zv);
-    }
-    for (int k = 0; k < P; ++k) last_p[k] = p[k];
-    cache_ok = ok;
-    cache_r = false;
-    return ok;
-  }
   double lse(const double* p, int i) const {
     const double z[3] = {p[0] - p[3] * ln_n[i], p[1] - p[4] * ln_d[i], p[2]};
     const double m = std::max(z[0], std::max(z[1], z[2]));
     return m + std::log(std::exp(z[0] - m) + std::exp(z[1] - m) + std::exp(z[2] - m));
   }
-  double value(const double* p) const {
+  double value_stable(const double* p) const {
+    double s = 0;
+    for (int i = 0; i < static_cast<int>(t.size()); ++i) s += rho(lse(p, i) - t[i]);
+    return s;
+  }
+  /// The objective at p; once the partial sum exceeds `bound` it returns that partial sum
+  /// (then > bound, and nothing is cached).
+  double value(const double* p, double bound = std::numeric_limits<double>::infinity()) const {
+    cache_ok = false;
+    bool ok = p[2] < 700;
+    for (int k = 0; k < P; ++k) ok = ok && std::isfinite(p[k]);
+    if (!ok) return value_stable(p);
+    for (std::size_t k = 0; k < eun.size(); ++k) {
+      const double z = p[0] - p[3] * uniq_ln_n[k];
+      if (!(z < 700)) return value_stable(p);
+      eun[k] = std::exp(z);
+    }
+    const double ee = std::exp(p[2]);
     const int n = static_cast<int>(t.size());
     double s = 0;
-    if (fill(p)) {
-      const double ee = std::exp(p[2]);
-      for (int i = 0; i < n; ++i) {
-        rr[i] = std::log(eu[i] + ev[i] + ee) - t[i];
-        s += rho(rr[i]);
-      }
-      cache_r = true;
-    } else {
-      for (int i = 0; i < n; ++i) s += rho(lse(p, i) - t[i]);
+    for (int i = 0; i < n; ++i) {
+      const double z = p[1] - p[4] * ln_d[i];
+      if (!(z < 700)) return value_stable(p);
+      ev[i] = std::exp(z);
+      rr[i] = std::log(eun[n_index[i]] + ev[i] + ee) - t[i];
+      s += rho(rr[i]);
+      if (s > bound) return s;
     }
+    for (int k = 0; k < P; ++k) last_p[k] = p[k];
+    cache_ok = true;
     return s;
   }
   double all(const double* p, Vec& g, Mat& H) const {
     bool same = cache_ok;
     for (int k = 0; k < P && same; ++k) same = last_p[k] == p[k];
-    if (!same && !fill(p)) return all_stable(p, g, H);
-    const bool have_r = same && cache_r;
+    if (!same) {
+      value(p);
+      if (!cache_ok) return all_stable(p, g, H);
+    }
     const int n = static_cast<int>(t.size());
     const double ee = std::exp(p[2]);
     // accumulators of c_k c_l W_ij with c = (1, 1, 1, -ln N, -ln D)
@@ -159,10 +172,10 @@ struct ChinchillaSum {
     double Wuu = 0, Wuu_n = 0, Wuu_nn = 0, Wvv = 0, Wvv_d = 0, Wvv_dd = 0, Www = 0;
     double Wuv = 0, Wuv_n = 0, Wuv_d = 0, Wuv_nd = 0, Wuw = 0, Wuw_n = 0, Wvw = 0, Wvw_d = 0;
     for (int i = 0; i < n; ++i) {
-      const double sum = eu[i] + ev[i] + ee;
-      const double r = have_r ? rr[i] : std::log(sum) - t[i];
-      const double inv = 1.0 / sum;
-      const double pu = eu[i] * inv, pv = ev[i] * inv, pw = ee * inv;
+      const double eu = eun[n_index[i]];
+      const double inv = 1.0 / (eu + ev[i] + ee);
+      const double r = rr[i];
+      const double pu = eu * inv, pv = ev[i] * inv, pw = ee * inv;
       double d1, d2;
       const double a = std::abs(r);
       if (loss == Loss::Huber && a > delta) {
@@ -246,7 +259,9 @@ NewtonOutcome newton_minimise(const Obj& obj, double* p, const NewtonSettings& s
       break;
     }
     trial = theta + step;
-    const double f_new = obj.value(trial.data());  // leaves the trial's exps cached for all()
+    double f_new;  // ChinchillaSum stops early above f and caches a complete evaluation for all()
+    if constexpr (std::is_same_v<Obj, ChinchillaSum>) f_new = obj.value(trial.data(), f);
+    else f_new = obj.value(trial.data());
     const double pred = -(g.dot(step) + 0.5 * step.dot(H * step));
     const double rho = (f - f_new) / pred;
     if (std::isfinite(f_new) && f_new < f && pred > 0) {
