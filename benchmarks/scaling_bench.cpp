@@ -256,18 +256,22 @@ int main(int argc, char** argv) {
     // ------------------------------------------------------------------ Gadre et al.
     {
       const auto models = cs::load_gadre(data_dir);
-      cs::ScalingData fitset(2);
-      double act_1b = NAN, act_7b = NAN;
+      cs::ScalingData fitset(2), errset(1);
+      double act_1b = NAN, act_7b = NAN, err_1b = NAN, err_7b = NAN;
       const char* small[] = {"d=96_l=8_h=4", "d=512_l=8_h=4", "d=576_l=24_h=8", "d=1024_l=24_h=8"};
       for (const auto& m : models) {
         if (m.dataset != "rpj") continue;
         const bool is_small = std::find_if(std::begin(small), std::end(small),
                                            [&](const char* s) { return m.model == s; }) != std::end(small);
-        if ((is_small && m.M == 20) || (m.model == "d=96_l=8_h=4" && m.M == 320)) fitset.add({m.N, m.M}, m.loss_c4);
-        if (m.model == "open_lm_1b" && m.M == 640) act_1b = m.loss_c4;
-        if (m.model == "open_lm_7b" && m.M == 20) act_7b = m.loss_c4;
+        if ((is_small && m.M == 20) || (m.model == "d=96_l=8_h=4" && m.M == 320)) {
+          fitset.add({m.N, m.M}, m.loss_c4);
+          errset.add({m.loss_c4}, m.err_avg17);
+        }
+        if (m.model == "open_lm_1b" && m.M == 20) errset.add({m.loss_c4}, m.err_avg17);  // error law: 6 points
+        if (m.model == "open_lm_1b" && m.M == 640) act_1b = m.loss_c4, err_1b = m.err_avg17;
+        if (m.model == "open_lm_7b" && m.M == 20) act_7b = m.loss_c4, err_7b = m.err_avg17;
       }
-      if (fitset.size() != 5 || !std::isfinite(act_1b) || !std::isfinite(act_7b))
+      if (fitset.size() != 5 || errset.size() != 6 || !std::isfinite(act_1b) || !std::isfinite(act_7b))
         throw curvecast::InvalidInput("scaling_bench: Gadre et al.'s fit set or targets not found in the CSV");
       cs::ScalingFitOptions gfo;
       gfo.loss = curvecast::Loss::Squared;
@@ -284,7 +288,18 @@ int main(int argc, char** argv) {
         rows.push_back({"gadre2024_rpj", "parameter " + gf.param_names[k], gf.params[k], gref[k], 1e-4, "rel"});
       rows.push_back({"gadre2024_rpj", "relative error (%) of 1.4B at M=640", e1, 0.7103, 0.01, "abs"});
       rows.push_back({"gadre2024_rpj", "relative error (%) of 6.9B at M=20", e7, 0.7320, 0.01, "abs"});
+      // Error law Err(L) = eps - k exp(-gamma L) on the 6 points, chained from the predicted losses.
+      const cs::ScalingFit ef = cs::fit_law<cs::ErrorFromLoss>(errset, gfo);
+      const double pe1 = cs::ErrorFromLoss::predict<double>(ef.params.data(), &p1);
+      const double pe7 = cs::ErrorFromLoss::predict<double>(ef.params.data(), &p7);
+      const double ee1 = 100 * std::abs(pe1 - err_1b) / err_1b, ee7 = 100 * std::abs(pe7 - err_7b) / err_7b;
+      const double eref[3] = {0.85699, 2.20649, 0.71459};
+      for (int k = 0; k < 3; ++k)
+        rows.push_back({"gadre2024_rpj", "error law parameter " + ef.param_names[k], ef.params[k], eref[k], 1e-4, "rel"});
+      rows.push_back({"gadre2024_rpj", "rel. error (%) of 17-task error, 1.4B M=640", ee1, 3.6365, 0.01, "abs"});
+      rows.push_back({"gadre2024_rpj", "rel. error (%) of 17-task error, 6.9B M=20", ee7, 0.0464, 0.01, "abs"});
       json gj;
+      for (int k = 0; k < 3; ++k) gj["error_law"][ef.param_names[k]] = ef.params[k];
       for (int k = 0; k < 4; ++k) gj[gf.param_names[k]] = gf.params[k];
       gj["reference"] = {{"E", 1.83665}, {"alpha", 166.211}, {"beta", 366.687}, {"b", -0.27285}};
       gj["num_starts"] = gf.num_starts;

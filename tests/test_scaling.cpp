@@ -78,6 +78,7 @@ CATCH_TEST_CASE("scaling laws: Jet gradients match finite differences", "[scalin
   check_gradient<cs::Sigmoid>({0.1, 1.3, -2}, {1.5}, cs::Space::Raw);
   check_gradient<cs::ExpPower>({10, 0.5}, {1e21}, cs::Space::Raw);
   check_gradient<cs::CodCluster>({0.25, 50, 0.2, 0.1}, {1e20}, cs::Space::Raw);
+  check_gradient<cs::ErrorFromLoss>({0.857, 2.2065, 0.7146}, {2.8}, cs::Space::Raw);
 }
 
 CATCH_TEST_CASE("Chinchilla analytic Hessian matches Jets of the gradient", "[scaling][laws]") {
@@ -232,6 +233,12 @@ CATCH_TEST_CASE("fit_law recovers the other families from synthetic data", "[sca
     const std::vector<double> t{12, 0.6};
     const auto f = cs::fit_law<cs::ExpPower>(synthetic<cs::ExpPower>(t, one_input_design(1e17, 1e22, 15), 0, 1), o);
     for (int k = 0; k < 2; ++k) CATCH_CHECK(f.params[k] == Approx(t[k]).epsilon(1e-5));
+  }
+  {
+    const std::vector<double> t{0.857, 2.2065, 0.7146};
+    const auto f =
+        cs::fit_law<cs::ErrorFromLoss>(synthetic<cs::ErrorFromLoss>(t, one_input_design(2.3, 6.0, 8), 0, 1), o);
+    for (int k = 0; k < 3; ++k) CATCH_CHECK(f.params[k] == Approx(t[k]).epsilon(1e-5));
   }
   {
     const std::vector<double> t{0.25, 30, 0.1, 0.2};

@@ -311,6 +311,26 @@ struct CodCluster {
   }
 };
 
+/// Gadre et al. 2024's error-from-loss law Err(L) = eps - k exp(-gamma L); x is the loss L.
+/// Parameters (eps, k, gamma).
+struct ErrorFromLoss {
+  static constexpr const char* kName = "error_from_loss";
+  static constexpr const char* kFormula = "eps - k * exp(-gamma * L)";
+  static constexpr int kNumInputs = 1;
+  static constexpr int kNumParams = 3;
+  static constexpr std::array<const char*, 3> kParamNames{{"eps", "k", "gamma"}};
+  static constexpr Space kDefaultSpace = Space::Raw;
+  template <class T>
+  static T predict(const T* p, const double* x) {
+    using std::exp;
+    return p[0] - p[1] * exp(-p[2] * x[0]);
+  }
+  /// Our own 3 x 4 x 4 grid.
+  static std::vector<std::vector<double>> default_starts() {
+    return grid_product({{0.5, 0.8, 1.0}, {0.5, 1, 2, 5}, {0.1, 0.5, 1, 2}});
+  }
+};
+
 // ---------------------------------------------------------------------------
 /// Whether a law provides space_derivs (analytic gradient and Hessian of its log prediction).
 template <class L, class = void>
