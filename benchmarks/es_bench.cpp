@@ -11,17 +11,20 @@
 //   regret            final value of the best fully trained run minus the true
 //                     best final value of all the task's curves (direction-aware, >= 0)
 //   regret_rel        regret / max(|true best|, 1e-3)   (the floor guards tasks whose best error is 0)
-//   overhead_ms_*     wall time of the decision calls made during the replay
-//                     (median and 99th percentile, fit included)
+//   overhead_ms_*     wall time of the decision calls made during the replay that ran a
+//                     fit (median and 99th percentile; calls with fewer than min_points
+//                     points cost microseconds and are left out); cpu_ms_* in the JSON
+//                     is the same calls' thread CPU time (the machine may be shared)
 // The "all" row sums compute over tasks and averages regret and regret_rel over tasks.
 //
 // Implementation: the fit behind a decision does not depend on the target, so
-// each curve is run through one EarlyStopper once (prefix by prefix, exactly as a
+// each curve is run through one EarlyStopper (prefix by prefix, exactly as a
 // training loop calls it, warm starts included) and its forecasts and call times
 // are kept; every (seed, threshold) replay then applies the rule
-// (EarlyStopper::apply_rule) to those forecasts. Curves are processed on
-// --threads worker threads, each curve with its own seed derived from --seed and
-// the curve's index, so the output does not depend on the thread count (times aside).
+// (EarlyStopper::apply_rule) to those forecasts. A curve's stopper is advanced
+// lazily, only as far as some replay needs. Tasks are processed on --threads
+// worker threads, each curve with its own seed derived from --seed and the
+// curve's index, so the output does not depend on the thread count (times aside).
 //
 // Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
 //                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut]
@@ -40,7 +43,10 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
+
+#include <time.h>
 
 #include <nlohmann/json.hpp>
 
@@ -54,7 +60,16 @@ namespace {
 struct CurveRun {
   std::vector<cc::StopForecast> forecasts;  // forecasts[k-1]: after k points (k = 1..n-1)
   std::vector<double> call_ms;              // time of the decide() call after k points
+  std::vector<char> fitted_call;            // that call ran a fit (enough points)
+  std::vector<double> cpu_ms;               // thread CPU time of that call
 };
+
+// CPU time of the calling thread (the machine is shared: wall time includes waiting).
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
 
 double percentile(std::vector<double> v, double q) {
   if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
@@ -83,7 +98,7 @@ struct Row {
   std::optional<double> threshold;
   std::string task;
   double compute_fraction = 0, speedup = 0, regret = 0, regret_rel = 0;
-  double overhead_median = 0, overhead_p99 = 0;
+  double overhead_median = 0, overhead_p99 = 0, cpu_median = 0, cpu_p99 = 0;
   std::size_t calls = 0, stopped_runs = 0, runs = 0;
 };
 
@@ -177,67 +192,64 @@ int main(int argc, char** argv) {
       curves_used.insert(curves_used.end(), v.begin(), v.end());
     }
 
-    // Phase 1: every curve through one EarlyStopper, prefix by prefix (threads over curves).
-    std::vector<CurveRun> runs(set.curves.size());
-    std::atomic<std::size_t> next_curve{0};
-    std::atomic<std::size_t> done{0};
-    std::mutex err_mu;
-    std::string first_error;
-    auto worker = [&]() {
-      for (;;) {
-        const std::size_t j = next_curve.fetch_add(1);
-        if (j >= curves_used.size()) return;
-        const std::size_t ci = curves_used[j];
-        const cc::Curve& c = set.curves[ci];
-        try {
-          cc::EarlyStoppingOptions o = base;
-          o.seed = cc::detail::derive_seed(base_seed, 0x5100 + ci);
-          cc::EarlyStopper stopper(method, c.x.back(), hib, o);
-          CurveRun& r = runs[ci];
-          for (std::size_t k = 1; k < c.x.size(); ++k) {
-            stopper.observe(c.x[k - 1], c.y[k - 1]);
-            const cc::Decision d = stopper.decide(std::nullopt);  // fits; target applied in phase 2
-            r.forecasts.push_back(stopper.forecast());           // cached: no second fit
-            r.call_ms.push_back(d.seconds * 1e3);
-          }
-        } catch (const std::exception& e) {
-          std::lock_guard<std::mutex> lk(err_mu);
-          if (first_error.empty()) first_error = c.id + ": " + e.what();
-        }
-        const std::size_t nd = ++done;
-        if (nd % 200 == 0) {
-          std::lock_guard<std::mutex> lk(err_mu);
-          std::fprintf(stderr, "  %zu / %zu curves\n", nd, curves_used.size());
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
-    if (!first_error.empty()) throw cc::Error("phase 1 failed on " + first_error);
-    const double fit_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-
-    // Phase 2: replays.
+    // Each task on one worker thread. Within a task, every curve owns one
+    // EarlyStopper that is advanced point by point only as far as some replay
+    // needs it (lazily), so each fit follows the previous prefix's fit exactly
+    // as in a training loop, whatever the order of the replays.
     std::vector<std::optional<double>> settings;
     for (double t : thresholds) settings.emplace_back(t);
     settings.emplace_back(std::nullopt);  // never stop
     auto better = [&](double a, double b) { return hib ? a > b : a < b; };
 
-    std::vector<Row> rows;
-    for (const auto& setting : settings) {
-      cc::EarlyStoppingOptions o = base;
-      if (setting) o.threshold = *setting;
-      double all_used = 0, all_total = 0, sum_regret = 0, sum_rel = 0;
-      std::vector<double> all_ms;
-      std::size_t all_stopped = 0, all_runs = 0;
-      for (std::size_t t = 0; t < task_names.size(); ++t) {
-        const auto& idx = by_task[task_names[t]];
-        double true_best = set.curves[idx.front()].y.back();
-        for (auto ci : idx)
-          if (better(set.curves[ci].y.back(), true_best)) true_best = set.curves[ci].y.back();
+    struct TaskOut {
+      std::vector<Row> rows;                        // one per setting
+      std::vector<std::vector<double>> ms, cpu;     // per setting: decision wall / CPU times (fitting calls)
+      std::vector<double> used, total;              // per setting
+      std::size_t fits = 0;
+    };
+    std::vector<TaskOut> outs(task_names.size());
+    std::atomic<std::size_t> next_task{0}, done{0};
+    std::mutex err_mu;
+    std::string first_error;
+    auto run_task = [&](std::size_t t) {
+      const auto& idx = by_task[task_names[t]];
+      TaskOut& out = outs[t];
+      struct Lazy {
+        std::unique_ptr<cc::EarlyStopper> stopper;
+        CurveRun run;
+      };
+      std::map<std::size_t, Lazy> lazy;
+      auto forecast_at = [&](std::size_t ci, std::size_t k) -> std::tuple<const cc::StopForecast*, double, double> {
+        Lazy& l = lazy[ci];
+        const cc::Curve& c = set.curves[ci];
+        if (!l.stopper) {
+          cc::EarlyStoppingOptions o = base;
+          o.seed = cc::detail::derive_seed(base_seed, 0x5100 + ci);
+          l.stopper = std::make_unique<cc::EarlyStopper>(method, c.x.back(), hib, o);
+        }
+        while (l.run.forecasts.size() < k) {
+          const std::size_t j = l.run.forecasts.size();
+          l.stopper->observe(c.x[j], c.y[j]);
+          const double c0 = thread_cpu_ms();
+          const cc::Decision d = l.stopper->decide(std::nullopt);  // fits; the target is applied below
+          l.run.cpu_ms.push_back(thread_cpu_ms() - c0);
+          l.run.forecasts.push_back(l.stopper->forecast());        // cached: no second fit
+          l.run.call_ms.push_back(d.seconds * 1e3);
+          const bool fitted = d.rule != cc::StopRule::TooFewPoints && d.rule != cc::StopRule::AtBudget;
+          l.run.fitted_call.push_back(fitted);
+          out.fits += fitted;
+        }
+        if (!l.run.fitted_call[k - 1]) return {&l.run.forecasts[k - 1], -1.0, -1.0};
+        return {&l.run.forecasts[k - 1], l.run.call_ms[k - 1], l.run.cpu_ms[k - 1]};
+      };
+      double true_best = set.curves[idx.front()].y.back();
+      for (auto ci : idx)
+        if (better(set.curves[ci].y.back(), true_best)) true_best = set.curves[ci].y.back();
+      for (const auto& setting : settings) {
+        cc::EarlyStoppingOptions o = base;
+        if (setting) o.threshold = *setting;
         double used = 0, total = 0, regret = 0, rel = 0;
-        std::vector<double> ms;
+        std::vector<double> ms, cpu;
         std::size_t stopped = 0;
         for (int s = 0; s < seeds; ++s) {
           std::vector<std::size_t> order = idx;
@@ -249,14 +261,17 @@ int main(int argc, char** argv) {
             const std::size_t n = c.x.size();
             std::size_t k = 1;
             bool stop = false;
-            for (; k < n; ++k) {
-              if (!setting) continue;  // never stop: no decision calls
-              const auto& f = runs[ci].forecasts[k - 1];
+            // The first run has no target: every answer would be NoDecision.
+            for (; setting && target && k < n; ++k) {
+              const auto [f, call_ms, cpu_ms] = forecast_at(ci, k);
               const auto t0 = std::chrono::steady_clock::now();
-              const cc::Decision d = cc::EarlyStopper::apply_rule(f, target, o, hib, c.x.back());
+              const cc::Decision d = cc::EarlyStopper::apply_rule(*f, target, o, hib, c.x.back());
               const double rule_ms =
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-              ms.push_back(runs[ci].call_ms[k - 1] + rule_ms);
+              if (call_ms >= 0) {
+                ms.push_back(call_ms + rule_ms);
+                cpu.push_back(cpu_ms + rule_ms);
+              }
               if (d.stop()) {
                 stop = true;
                 break;
@@ -283,20 +298,61 @@ int main(int argc, char** argv) {
         row.regret_rel = rel / seeds;
         row.overhead_median = percentile(ms, 0.5);
         row.overhead_p99 = percentile(ms, 0.99);
+        row.cpu_median = percentile(cpu, 0.5);
+        row.cpu_p99 = percentile(cpu, 0.99);
         row.calls = ms.size();
         row.stopped_runs = stopped;
         row.runs = idx.size() * static_cast<std::size_t>(seeds);
-        rows.push_back(row);
-        all_used += used;
-        all_total += total;
-        sum_regret += row.regret;
-        sum_rel += row.regret_rel;
-        all_ms.insert(all_ms.end(), ms.begin(), ms.end());
-        all_stopped += stopped;
-        all_runs += row.runs;
+        out.rows.push_back(row);
+        out.ms.push_back(std::move(ms));
+        out.cpu.push_back(std::move(cpu));
+        out.used.push_back(used);
+        out.total.push_back(total);
+      }
+    };
+    auto worker = [&]() {
+      for (;;) {
+        const std::size_t t = next_task.fetch_add(1);
+        if (t >= task_names.size()) return;
+        try {
+          run_task(t);
+        } catch (const std::exception& e) {
+          std::lock_guard<std::mutex> lk(err_mu);
+          if (first_error.empty()) first_error = task_names[t] + ": " + e.what();
+        }
+        const std::size_t nd = ++done;
+        if (task_names.size() > 12 && nd % 10 == 0) {
+          std::lock_guard<std::mutex> lk(err_mu);
+          std::fprintf(stderr, "  %zu / %zu tasks\n", nd, task_names.size());
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int th = 0; th < threads; ++th) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+    if (!first_error.empty()) throw cc::Error("failed on task " + first_error);
+
+    std::vector<Row> rows;
+    std::size_t fits = 0;
+    for (const auto& out : outs) fits += out.fits;
+    for (std::size_t si = 0; si < settings.size(); ++si) {
+      double all_used = 0, all_total = 0, sum_regret = 0, sum_rel = 0;
+      std::vector<double> all_ms, all_cpu;
+      std::size_t all_stopped = 0, all_runs = 0;
+      for (std::size_t t = 0; t < task_names.size(); ++t) {
+        const TaskOut& out = outs[t];
+        all_cpu.insert(all_cpu.end(), out.cpu[si].begin(), out.cpu[si].end());
+        rows.push_back(out.rows[si]);
+        all_used += out.used[si];
+        all_total += out.total[si];
+        sum_regret += out.rows[si].regret;
+        sum_rel += out.rows[si].regret_rel;
+        all_ms.insert(all_ms.end(), out.ms[si].begin(), out.ms[si].end());
+        all_stopped += out.rows[si].stopped_runs;
+        all_runs += out.rows[si].runs;
       }
       Row all;
-      all.threshold = setting;
+      all.threshold = settings[si];
       all.task = "all";
       all.compute_fraction = all_used / all_total;
       all.speedup = all_total / all_used;
@@ -304,6 +360,8 @@ int main(int argc, char** argv) {
       all.regret_rel = sum_rel / static_cast<double>(task_names.size());
       all.overhead_median = percentile(all_ms, 0.5);
       all.overhead_p99 = percentile(all_ms, 0.99);
+      all.cpu_median = percentile(all_cpu, 0.5);
+      all.cpu_p99 = percentile(all_cpu, 0.99);
       all.calls = all_ms.size();
       all.stopped_runs = all_stopped;
       all.runs = all_runs;
@@ -316,19 +374,20 @@ int main(int argc, char** argv) {
     std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s\n",
                 data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
                 base.min_points, base.cut_initial_plateau ? "on" : "off");
-    std::printf("  fits: %.1f s wall; total %.1f s\n", fit_seconds, total_seconds);
+    std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
+                fits, total_seconds);
     const bool many_tasks = task_names.size() > 12;
-    std::printf("%-10s %-44s %9s %8s %10s %10s %9s %9s %8s\n", "threshold", "task", "compute", "speedup",
-                "regret", "regret_rel", "ms_med", "ms_p99", "stopped");
+    std::printf("%-10s %-44s %9s %8s %10s %10s %9s %9s %9s %8s\n", "threshold", "task", "compute", "speedup",
+                "regret", "regret_rel", "ms_med", "ms_p99", "cpu_med", "stopped");
     for (const auto& r : rows) {
       if (many_tasks && r.task != "all") continue;
       char th[32];
       if (r.threshold) std::snprintf(th, sizeof th, "%g", *r.threshold);
       else std::snprintf(th, sizeof th, "never");
       std::string task = r.task.size() > 44 ? r.task.substr(r.task.size() - 44) : r.task;
-      std::printf("%-10s %-44s %9.4f %8.2f %10.5f %9.3f%% %9.3f %9.3f %3zu/%-4zu\n", th, task.c_str(),
+      std::printf("%-10s %-44s %9.4f %8.2f %10.5f %9.3f%% %9.3f %9.3f %9.3f %3zu/%-4zu\n", th, task.c_str(),
                   r.compute_fraction, r.speedup, r.regret, 100 * r.regret_rel, r.overhead_median, r.overhead_p99,
-                  r.stopped_runs, r.runs);
+                  r.cpu_median, r.stopped_runs, r.runs);
     }
     if (many_tasks) std::printf("  (%zu tasks: per-task rows only in --out JSON)\n", task_names.size());
 
@@ -345,7 +404,7 @@ int main(int argc, char** argv) {
       j["curves"] = curves_used.size();
       j["max_tasks"] = max_tasks;
       j["max_curves_per_task"] = max_curves;
-      j["fit_seconds"] = fit_seconds;
+      j["fits"] = fits;
       j["total_seconds"] = total_seconds;
       j["regret_rel_floor"] = 1e-3;
       j["results"] = nlohmann::json::array();
@@ -360,6 +419,8 @@ int main(int argc, char** argv) {
         auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
         jr["overhead_ms_median"] = num(r.overhead_median);
         jr["overhead_ms_p99"] = num(r.overhead_p99);
+        jr["cpu_ms_median"] = num(r.cpu_median);
+        jr["cpu_ms_p99"] = num(r.cpu_p99);
         jr["calls"] = r.calls;
         jr["stopped_runs"] = r.stopped_runs;
         jr["runs"] = r.runs;
