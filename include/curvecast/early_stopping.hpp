@@ -139,7 +139,7 @@ struct StopForecast {
 struct Decision {
   StopAction action = StopAction::NoDecision;
   StopRule rule = StopRule::TooFewPoints;
-  std::string reason;  ///< one sentence with the numbers
+  std::string reason;  ///< one sentence: why this rule fired (the predicted final value is in the fields below)
   double p_better = std::numeric_limits<double>::quiet_NaN();  ///< P(value at x_final beats target); NaN if not computed
   double target = std::numeric_limits<double>::quiet_NaN();    ///< best final value so far (NaN: none)
   double threshold = 0;
@@ -352,15 +352,13 @@ class EarlyStopper {
       return finish(StopAction::NoDecision, StopRule::FitFailed);
     }
     if (!has_target) {
-      r << "no best final value to compare with yet (first run); predicted final " << f.mean << " ["
-        << f.lower << ", " << f.upper << "]";
+      r << "no best final value to compare with yet (first run)";
       return finish(StopAction::NoDecision, StopRule::NoTarget);
     }
     d.p_better = f.final->prob_better(*best_final);
     if (d.p_better < opt.threshold) {
       r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
-        << " < threshold " << opt.threshold << "; predicted final " << f.mean << " [" << f.lower << ", "
-        << f.upper << "]";
+        << " < threshold " << opt.threshold;
       return finish(StopAction::Stop, StopRule::ProbBelowThreshold);
     }
     if (opt.optimistic_sd > 0 && f.sd < opt.optimistic_sd) {
@@ -369,8 +367,7 @@ class EarlyStopper {
       return finish(StopAction::Stop, StopRule::OptimisticSpread);
     }
     r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
-      << " >= threshold " << opt.threshold << "; predicted final " << f.mean << " [" << f.lower << ", "
-      << f.upper << "]";
+      << " >= threshold " << opt.threshold;
     return finish(StopAction::Continue, StopRule::ProbAboveThreshold);
   }
 
