@@ -6,6 +6,7 @@
 //   curvecast::LastValueExtrapolator last;
 //   last.fit(obs);
 //   double lp = last.predict(40).log_density(y40);
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -26,15 +27,20 @@ class LastValueExtrapolator : public Extrapolator {
     double sd = 0;
     if (n >= 2) {
       // Two-pass population sd of the successive differences.
-      double mean = 0;
-      for (std::size_t i = 1; i < n; ++i) mean += obs.y[i] - obs.y[i - 1];
-      mean /= static_cast<double>(n - 1);
-      double ss = 0;
-      for (std::size_t i = 1; i < n; ++i) {
-        const double d = (obs.y[i] - obs.y[i - 1]) - mean;
-        ss += d * d;
+      // Differences are scaled by their largest magnitude so that squares of
+      // values near 1e300 cannot overflow.
+      double mean = 0, big = 0;
+      for (std::size_t i = 1; i < n; ++i) big = std::max(big, std::abs(0.5 * obs.y[i] - 0.5 * obs.y[i - 1]));
+      if (big > 0) {
+        for (std::size_t i = 1; i < n; ++i) mean += (0.5 * obs.y[i] - 0.5 * obs.y[i - 1]) / big;
+        mean /= static_cast<double>(n - 1);
+        double ss = 0;
+        for (std::size_t i = 1; i < n; ++i) {
+          const double d = (0.5 * obs.y[i] - 0.5 * obs.y[i - 1]) / big - mean;
+          ss += d * d;
+        }
+        sd = 2 * big * std::sqrt(ss / static_cast<double>(n - 1)) / std::sqrt(2.0);
       }
-      sd = std::sqrt(ss / static_cast<double>(n - 1)) / std::sqrt(2.0);
     }
     sd_ = std::max(sd, 1e-6);
     if (!std::isfinite(sd_)) throw InvalidInput("curvecast: last: differences overflow");

@@ -106,6 +106,43 @@ double value_and_gradient(const double* p, double t, double* grad) {
   return v.a;
 }
 
+/// The starts of a multi-start fit, strictly inside [lo, hi]: the family's
+/// data-driven guesses (best first), then seeded jitter around the best guess.
+template <class F>
+std::vector<std::array<double, F::kNumParams>> starting_points(const Summary& s,
+                                                               const std::array<double, F::kNumParams>& lo,
+                                                               const std::array<double, F::kNumParams>& hi,
+                                                               int num_starts, std::uint64_t seed) {
+  constexpr int N = F::kNumParams;
+  auto clamp_in = [&](std::array<double, N> p) {
+    for (int i = 0; i < N; ++i) {  // strictly inside the box
+      const double half = 0.5 * (hi[i] - lo[i]);
+      if (!(p[i] > lo[i])) p[i] = lo[i] + std::min(half, 1e-9 * std::max(1.0, std::abs(lo[i])));
+      if (!(p[i] < hi[i])) p[i] = hi[i] - std::min(half, 1e-9 * std::max(1.0, std::abs(hi[i])));
+    }
+    return p;
+  };
+  std::vector<std::array<double, N>> starts;
+  for (const auto& g : F::guesses(s)) starts.push_back(clamp_in(g));
+  if (starts.empty()) {
+    std::array<double, N> mid{};
+    for (int i = 0; i < N; ++i)
+      mid[i] = (lo[i] > 0) ? std::sqrt(lo[i] * hi[i]) : std::min(std::max(0.5, lo[i]), hi[i]);
+    starts.push_back(clamp_in(mid));
+  }
+  if (static_cast<int>(starts.size()) > num_starts) starts.resize(static_cast<std::size_t>(num_starts));
+  Rng rng(derive_seed(seed, 0x11));
+  const auto base = starts.front();
+  while (static_cast<int>(starts.size()) < num_starts) {
+    std::array<double, N> p = base;
+    for (int i = 0; i < N; ++i)
+      p[i] = lo[i] > 0 ? p[i] * std::exp(0.7 * rng.normal())
+                       : p[i] + 0.5 * rng.normal() * std::max(std::abs(p[i]), 0.1);
+    starts.push_back(clamp_in(p));
+  }
+  return starts;
+}
+
 }  // namespace detail
 
 /// Fits family F to the observations with multi-start Levenberg-Marquardt
@@ -126,45 +163,29 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}) {
 
   std::array<double, N> lo{}, hi{};
   F::bounds(s, lo.data(), hi.data());
-  auto clamp_in = [&](std::array<double, N> p) {
-    for (int i = 0; i < N; ++i) {  // strictly inside the box
-      const double half = 0.5 * (hi[i] - lo[i]);
-      if (!(p[i] > lo[i])) p[i] = lo[i] + std::min(half, 1e-9 * std::max(1.0, std::abs(lo[i])));
-      if (!(p[i] < hi[i])) p[i] = hi[i] - std::min(half, 1e-9 * std::max(1.0, std::abs(hi[i])));
-    }
-    return p;
-  };
-
-  // Starts: data-driven guesses first, then seeded jitter around the best guess.
-  std::vector<std::array<double, N>> starts;
-  for (const auto& g : F::guesses(s)) starts.push_back(clamp_in(g));
-  if (starts.empty()) {
-    std::array<double, N> mid{};
-    for (int i = 0; i < N; ++i)
-      mid[i] = (lo[i] > 0) ? std::sqrt(lo[i] * hi[i]) : std::min(std::max(0.5, lo[i]), hi[i]);
-    starts.push_back(clamp_in(mid));
-  }
-  if (static_cast<int>(starts.size()) > opt.num_starts) starts.resize(opt.num_starts);
-  detail::Rng rng(detail::derive_seed(opt.seed, 0x11));
-  const auto base = starts.front();
-  while (static_cast<int>(starts.size()) < opt.num_starts) {
-    std::array<double, N> p = base;
-    for (int i = 0; i < N; ++i)
-      p[i] = lo[i] > 0 ? p[i] * std::exp(0.7 * rng.normal())
-                       : p[i] + 0.5 * rng.normal() * std::max(std::abs(p[i]), 0.1);
-    starts.push_back(clamp_in(p));
-  }
+  const std::vector<std::array<double, N>> starts = detail::starting_points<F>(s, lo, hi, opt.num_starts, opt.seed);
 
   std::array<double, N> x{};
+  std::unique_ptr<ceres::LossFunction> robust_loss;
+  if (opt.loss == Loss::Huber) robust_loss = std::make_unique<ceres::HuberLoss>(opt.loss_scale);
+  if (opt.loss == Loss::Cauchy) robust_loss = std::make_unique<ceres::CauchyLoss>(opt.loss_scale);
   ceres::Problem::Options popt;
-  popt.enable_fast_removal = false;
+  popt.loss_function_ownership = ceres::DO_NOT_TAKE_OWNERSHIP;  // robust_loss owns it
   ceres::Problem problem(popt);
-  auto* functor = new detail::CurveResidual<F>{data.t.data(), data.z.data(), data.sw.data(), n};
-  auto* cost = new ceres::AutoDiffCostFunction<detail::CurveResidual<F>, ceres::DYNAMIC, N>(functor, n);
-  ceres::LossFunction* loss = nullptr;
-  if (opt.loss == Loss::Huber) loss = new ceres::HuberLoss(opt.loss_scale);
-  if (opt.loss == Loss::Cauchy) loss = new ceres::CauchyLoss(opt.loss_scale);
-  problem.AddResidualBlock(cost, loss, x.data());
+  if (opt.loss == Loss::Squared) {
+    // One block holding every residual: the cheapest layout for plain least squares.
+    auto* functor = new detail::CurveResidual<F>{data.t.data(), data.z.data(), data.sw.data(), n};
+    problem.AddResidualBlock(
+        new ceres::AutoDiffCostFunction<detail::CurveResidual<F>, ceres::DYNAMIC, N>(functor, n), nullptr,
+        x.data());
+  } else {
+    // A robust loss acts on each block's squared norm, so each point gets its own block.
+    for (int i = 0; i < n; ++i) {
+      auto* functor = new detail::CurveResidual<F>{data.t.data() + i, data.z.data() + i, data.sw.data() + i, 1};
+      problem.AddResidualBlock(new ceres::AutoDiffCostFunction<detail::CurveResidual<F>, 1, N>(functor),
+                               robust_loss.get(), x.data());
+    }
+  }
   for (int i = 0; i < N; ++i) {
     problem.SetParameterLowerBound(x.data(), i, lo[i]);
     problem.SetParameterUpperBound(x.data(), i, hi[i]);
@@ -436,7 +457,7 @@ enum class Selection {
 
 /// Options of MultiFamilyExtrapolator.
 struct MultiFamilyOptions {
-  std::vector<std::string> families{"pow3", "pow4", "mmf4", "wbl4", "exp3", "ilog2", "logpower3"};  ///< candidate families (saturating ones)
+  std::vector<std::string> families{"pow3", "pow4", "mmf4", "wbl4", "exp3", "ilog2"};  ///< candidates: saturating, direction-symmetric families
   Selection selection = Selection::AkaikeWeights;  ///< how the families are combined
   double holdout_fraction = 0.25;                  ///< tail share held back for BestHoldout, in (0, 0.5]
   FitOptions fit;                                  ///< options of each family's fit
@@ -641,3 +662,5 @@ class MultiFamilyExtrapolator : public Extrapolator {
 };
 
 }  // namespace curvecast
+
+#include "detail/extern_templates.hpp"

@@ -1,0 +1,201 @@
+// Bad input: every case gets a clear exception type and message, or a documented fallback.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <curvecast/curvecast.hpp>
+#include <curvecast/factory.hpp>
+
+using namespace curvecast;
+using Catch::Contains;
+
+namespace {
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+std::vector<double> iota(int n) {
+  std::vector<double> v;
+  for (int i = 1; i <= n; ++i) v.push_back(i);
+  return v;
+}
+std::vector<double> falling(int n) {
+  std::vector<double> v;
+  for (int i = 1; i <= n; ++i) v.push_back(0.2 + 0.8 / std::sqrt(i));
+  return v;
+}
+const char* kMethods[] = {"last", "pow3", "mmf4", "ls:akaike"};
+}  // namespace
+
+CATCH_TEST_CASE("invalid observations raise InvalidInput naming the problem", "[bad-input]") {
+  struct Case {
+    const char* what;
+    std::vector<double> x, y;
+    const char* message;
+  };
+  auto y = falling(8);
+  auto x = iota(8);
+  std::vector<Case> cases{
+      {"empty", {}, {}, "no observations"},
+      {"length mismatch", x, falling(7), "differ in length"},
+      {"NaN y", x, y, "not finite"},
+      {"inf y", x, y, "not finite"},
+      {"NaN x", x, y, "not finite"},
+      {"-inf x", x, y, "not finite"},
+      {"unsorted x", x, y, "strictly increasing"},
+      {"duplicate x", x, y, "strictly increasing"},
+      {"zero x", x, y, "positive"},
+      {"negative x", x, y, "positive"},
+      {"magnitude", x, y, "1e300"},
+  };
+  cases[2].y[3] = kNaN;
+  cases[3].y[5] = kInf;
+  cases[4].x[2] = kNaN;
+  cases[5].x[0] = -kInf;
+  std::swap(cases[6].x[2], cases[6].x[3]);
+  cases[7].x[4] = cases[7].x[3];
+  cases[8].x[0] = 0;
+  cases[9].x[0] = -1;
+  cases[10].y[1] = 1e301;
+  for (const auto& c : cases) {
+    for (const char* m : kMethods) {
+      CATCH_INFO(c.what << " / " << m);
+      auto ex = make_extrapolator(m);
+      const Observations o(c.x, c.y, false);
+      CATCH_CHECK_THROWS_AS(ex->fit(o), InvalidInput);
+      CATCH_CHECK_THROWS_WITH(ex->fit(o), Contains(c.message));
+      CATCH_CHECK_FALSE(ex->is_fitted());
+    }
+  }
+}
+
+CATCH_TEST_CASE("too few points for a family's parameters", "[bad-input]") {
+  auto ex = make_extrapolator("mmf4");  // 4 parameters + noise: needs 5 points
+  CATCH_CHECK_THROWS_WITH(ex->fit(Observations(iota(4), falling(4), false)), Contains("too few points"));
+  CATCH_CHECK_NOTHROW(ex->fit(Observations(iota(5), falling(5), false)));
+  CATCH_CHECK_THROWS_AS(fit_family("pow3", Observations(iota(3), falling(3), false)), InvalidInput);
+  MultiFamilyExtrapolator multi;
+  CATCH_CHECK_THROWS_AS(multi.fit(Observations(iota(2), falling(2), false)), InvalidInput);
+}
+
+CATCH_TEST_CASE("constant curves use the documented fallback", "[bad-input]") {
+  const Observations flat(iota(10), std::vector<double>(10, 0.693), false);
+  for (const char* m : {"pow3", "mmf4", "ls:akaike", "last"}) {
+    CATCH_INFO(m);
+    auto ex = make_extrapolator(m);
+    ex->fit(flat);
+    const Predictive p = ex->predict(50);
+    CATCH_CHECK(p.mean() == Approx(0.693));
+    CATCH_CHECK(p.sd() > 0);
+    CATCH_CHECK(p.sd() < 1e-5);
+    CATCH_CHECK(std::isfinite(p.log_density(0.693)));
+    CATCH_CHECK(ex->sample_curves({20, 30}, 5, 1).allFinite());
+  }
+  LeastSquaresExtrapolator ls("pow3");
+  ls.fit(flat);
+  CATCH_CHECK(ls.constant_fallback());
+  CATCH_CHECK(ls.asymptote().value == Approx(0.693));
+  // All-zero constant curve too.
+  ls.fit(Observations(iota(6), std::vector<double>(6, 0.0), true));
+  CATCH_CHECK(ls.predict(10).mean() == 0.0);
+  CATCH_CHECK(ls.predict(10).sd() > 0);
+}
+
+CATCH_TEST_CASE("huge and tiny magnitudes give finite answers or clear errors", "[bad-input]") {
+  for (double scale : {1e-300, 1e-150, 1e150, 1e299}) {
+    CATCH_INFO("scale " << scale);
+    auto y = falling(20);
+    for (auto& v : y) v *= scale;
+    for (const char* m : kMethods) {
+      CATCH_INFO(m);
+      auto ex = make_extrapolator(m);
+      try {
+        ex->fit(Observations(iota(20), y, false));
+        const Predictive p = ex->predict(60);
+        CATCH_CHECK(std::isfinite(p.mean()));
+        CATCH_CHECK(std::isfinite(p.sd()));
+        CATCH_CHECK(p.sd() > 0);
+        CATCH_CHECK(std::isfinite(p.log_density(y.back())));
+        // Relative accuracy survives the scaling: the curve's shape is unchanged.
+        CATCH_CHECK(std::abs(p.mean() / scale - 0.2 - 0.8 / std::sqrt(60.0)) < 0.1);
+      } catch (const Error& e) {
+        CATCH_FAIL("unexpected error: " << e.what());
+      }
+    }
+  }
+  // Huge x (FLOP budgets).
+  std::vector<double> x;
+  for (int i = 0; i < 20; ++i) x.push_back(1e18 * std::pow(10.0, i * 0.3));
+  auto ex = make_extrapolator("pow3");
+  ex->fit(Observations(x, falling(20), false));
+  CATCH_CHECK(std::isfinite(ex->predict(1e25).mean()));
+}
+
+CATCH_TEST_CASE("queries before fit and at invalid x are usage errors", "[bad-input]") {
+  for (const char* m : kMethods) {
+    CATCH_INFO(m);
+    auto ex = make_extrapolator(m);
+    CATCH_CHECK_THROWS_AS(ex->predict(3), UsageError);
+    CATCH_CHECK_THROWS_AS(ex->observations(), UsageError);
+  }
+  LeastSquaresExtrapolator ex("pow3");
+  ex.fit(Observations(iota(10), falling(10), false));
+  CATCH_CHECK_THROWS_AS(ex.predict(-1), InvalidInput);
+  CATCH_CHECK_THROWS_AS(ex.predict(kNaN), InvalidInput);
+  CATCH_CHECK_THROWS_AS(ex.reach(kNaN, 100), InvalidInput);
+  CATCH_CHECK_THROWS_AS(ex.reach(0.1, 5), InvalidInput);  // x_max before the last observation
+  CATCH_CHECK_THROWS_AS(ex.asymptote(1.5), InvalidInput);
+}
+
+CATCH_TEST_CASE("invalid options are rejected eagerly", "[bad-input]") {
+  FitOptions o;
+  o.num_starts = 0;
+  CATCH_CHECK_THROWS_AS(LeastSquaresExtrapolator("pow3", o), InvalidOptions);
+  o = {};
+  o.loss_scale = -1;
+  CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+  o = {};
+  o.weights = {1, -1};
+  CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+  o = {};
+  o.weights = {1, 1, 1};  // wrong length for 10 points
+  CATCH_CHECK_THROWS_AS(fit_family("pow3", Observations(iota(10), falling(10), false), o), InvalidOptions);
+  o = {};
+  o.time_budget_seconds = kNaN;
+  CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+  MultiFamilyOptions m;
+  m.families = {};
+  CATCH_CHECK_THROWS_AS(MultiFamilyExtrapolator(m), InvalidOptions);
+  m.families = {"pow3", "nonsense"};
+  CATCH_CHECK_THROWS_AS(MultiFamilyExtrapolator(m), UsageError);
+  CATCH_CHECK_THROWS_AS(make_extrapolator("nonsense"), UsageError);
+  CATCH_CHECK_THROWS_AS(LeastSquaresExtrapolator("nonsense"), UsageError);
+}
+
+CATCH_TEST_CASE("a time budget is honoured", "[bad-input]") {
+  FitOptions o;
+  o.num_starts = 500;
+  o.time_budget_seconds = 0.05;
+  std::vector<double> x, y;
+  detail::Rng rng(1);
+  for (int i = 1; i <= 200; ++i) x.push_back(i), y.push_back(0.2 + 0.8 / std::sqrt(i) + 0.05 * rng.normal());
+  const FitResult r = fit_family("mmf4", Observations(x, y, false), o);
+  CATCH_CHECK(r.num_starts >= 1);
+  CATCH_CHECK(r.num_starts < 500);
+  CATCH_CHECK(r.seconds < 0.05 + 0.25);  // one start may finish after the budget
+}
+
+CATCH_TEST_CASE("malformed JSON raises JsonError", "[bad-input][json]") {
+  CATCH_CHECK_THROWS_AS(parse_curve_set("{not json"), JsonError);
+  CATCH_CHECK_THROWS_AS(parse_curve_set(""), JsonError);
+  CATCH_CHECK_THROWS_AS(parse_curve_set("[]"), JsonError);
+  CATCH_CHECK_THROWS_AS(parse_curve_set(R"({"curves": 3})"), JsonError);
+  CATCH_CHECK_THROWS_AS(parse_curve_set(R"({"curves": [{"x": [1], "y": [1]}]})"), JsonError);  // no id
+  CATCH_CHECK_THROWS_WITH(parse_curve_set(R"({"curves": [{"id": "a", "x": [1, 2], "y": [1]}]})"),
+                          Contains("different lengths"));
+  CATCH_CHECK_THROWS_WITH(parse_curve_set(R"({"curves": [{"id": "a", "x": "1", "y": [1]}]})"), Contains("wrong type"));
+  CATCH_CHECK_THROWS_AS(parse_curve_set(R"({"curves": [{"id": "a", "x": [NaN], "y": [1]}]})"), JsonError);
+  CATCH_CHECK_THROWS_AS(read_curve_set("/nonexistent/file.json"), JsonError);
+  CATCH_CHECK_THROWS_AS(nlohmann::json::parse(R"({"family": "pow3"})").get<FitResult>(), JsonError);
+}

@@ -1,0 +1,60 @@
+// JSON round trips for every type a user serialises.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <curvecast/curvecast.hpp>
+#include <curvecast/least_squares.hpp>
+
+using namespace curvecast;
+
+CATCH_TEST_CASE("observations and curve sets round-trip", "[json]") {
+  const Observations o({1, 2, 5}, {0.5, 0.4, 0.35}, true);
+  const Observations back = nlohmann::json(o).get<Observations>();
+  CATCH_CHECK(back.x == o.x);
+  CATCH_CHECK(back.y == o.y);
+  CATCH_CHECK(back.higher_is_better);
+  CurveSet s;
+  s.source = "test";
+  s.x_name = "epoch";
+  s.y_name = "loss";
+  s.curves.push_back({"c1", "t", {1, 2}, {3, 4}});
+  s.curves.push_back({"c2", "t", {1, 2, 3}, {3, 4, 5}});
+  const CurveSet s2 = parse_curve_set(nlohmann::json(s).dump());
+  CATCH_CHECK(s2.curves.size() == 2);
+  CATCH_CHECK(s2.curves[1].id == "c2");
+  CATCH_CHECK(s2.curves[1].y == s.curves[1].y);
+  CATCH_CHECK(s2.y_name == "loss");
+  CATCH_CHECK_FALSE(s2.higher_is_better);
+}
+
+CATCH_TEST_CASE("fit results and predictives round-trip", "[json]") {
+  Observations o;
+  for (int i = 1; i <= 20; ++i) o.push_back(i, 0.3 + 0.5 / std::sqrt(i) + 0.001 * std::sin(i));
+  const FitResult r = fit_family("pow3", o);
+  const FitResult r2 = nlohmann::json::parse(nlohmann::json(r).dump()).get<FitResult>();
+  CATCH_CHECK(r2.family == r.family);
+  CATCH_CHECK(r2.params == r.params);
+  CATCH_CHECK(r2.std_errors == r.std_errors);
+  CATCH_CHECK(r2.covariance.isApprox(r.covariance));
+  CATCH_CHECK(r2.normaliser.y_scale == r.normaliser.y_scale);
+  CATCH_CHECK(r2.num_starts_at_best == r.num_starts_at_best);
+  CATCH_CHECK(r2.value(find_family("pow3").eval, 50) == r.value(find_family("pow3").eval, 50));
+  const Predictive p({1, 2}, {0.1, 0.2}, {0.01, 0.02}, true);
+  const Predictive p2 = nlohmann::json(p).get<Predictive>();
+  CATCH_CHECK(p2.mean() == Approx(p.mean()));
+  CATCH_CHECK(p2.log_density(0.15) == Approx(p.log_density(0.15)));
+  CATCH_CHECK(nlohmann::json(p)["q95"].get<double>() == Approx(p.quantile(0.95)));
+}
+
+CATCH_TEST_CASE("the shared curve sets parse", "[json][data]") {
+  const std::string path = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
+  if (!std::ifstream(path).good()) {
+    CATCH_WARN("shared data not found at " << path << "; skipped");
+    return;
+  }
+  const CurveSet s = read_curve_set(path);
+  CATCH_CHECK(s.curves.size() == 265);
+  CATCH_CHECK_FALSE(s.higher_is_better);
+  for (const auto& c : s.curves) CATCH_CHECK_NOTHROW(c.observations(s.higher_is_better).validate(2));
+}
