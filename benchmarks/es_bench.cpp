@@ -106,7 +106,7 @@ struct Row {
 
 int main(int argc, char** argv) {
   std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
-  std::string out_path, method = cc::kDefaultEarlyStoppingMethod;
+  std::string out_path, method = cc::default_early_stopping_method();
   int seeds = 5, threads = 1;
   long max_tasks = 0, max_curves = 0;
   std::uint64_t base_seed = 1;

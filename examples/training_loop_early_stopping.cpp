@@ -37,7 +37,7 @@ struct SimulatedTraining {
 
 int main(int argc, char** argv) {
   std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
-  std::string method = curvecast::kDefaultEarlyStoppingMethod;
+  std::string method = curvecast::default_early_stopping_method();
   long runs = 6, first = 0;
   bool quiet = false;
   curvecast::EarlyStoppingOptions opt;  // Domhan et al.'s rule: threshold 0.05, plateau cut, min 5 points

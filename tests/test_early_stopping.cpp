@@ -316,3 +316,32 @@ CATCH_TEST_CASE("warm-started decisions agree with cold ones", "[early_stopping]
   CATCH_CHECK(compared == 45);
   CATCH_CHECK(made == 2 + 45);  // the cold stopper built one extrapolator per fit; the warm one none
 }
+
+CATCH_TEST_CASE("warm and cold decisions agree with the default method", "[early_stopping]") {
+  // The default method is the Bayesian posterior when it is built in (a sampler:
+  // warm and cold fits then differ by Monte Carlo error), else least squares
+  // (deterministic). Compared at a few points of one curve; the tolerances are
+  // Monte Carlo bounds: with an effective sample size of at least ~100 draws the
+  // MC standard error of a probability is <= 0.05 and that of the predictive mean
+  // <= 0.1 predictive sd; we allow 4 standard errors.
+  const std::string method = cc::default_early_stopping_method();
+  CATCH_INFO("method " << method);
+  const auto y = make_curve(0.3, 0.4, 40, 0.005, 71);
+  const double target = 0.37;
+  cc::EarlyStoppingOptions cold_opt;
+  cold_opt.warm_start = false;
+  cc::EarlyStopper warm(method, 40, false), cold(method, 40, false, cold_opt);
+  for (int e = 1; e < 40; ++e) {
+    warm.observe(e, y[static_cast<std::size_t>(e - 1)]);
+    cold.observe(e, y[static_cast<std::size_t>(e - 1)]);
+    if (e % 6 != 0) {
+      (void)warm.decide(target);  // the warm chain refits at every epoch, as in a loop
+      continue;
+    }
+    const cc::Decision a = warm.decide(target), b = cold.decide(target);
+    CATCH_REQUIRE(std::isfinite(a.predicted_final));
+    CATCH_REQUIRE(std::isfinite(b.predicted_final));
+    CATCH_CHECK(std::abs(a.predicted_final - b.predicted_final) <= 0.4 * std::max(a.predicted_sd, b.predicted_sd));
+    CATCH_CHECK(std::abs(a.p_better - b.p_better) <= 0.2);
+  }
+}

@@ -2,7 +2,8 @@
 // Early stopping inside a training loop: "should I stop this run?" after every
 // epoch, with the reason and the numbers behind the answer.
 //
-//   curvecast::EarlyStopper stopper("ls:akaike", /*x_final=*/40, /*higher_is_better=*/false);
+//   curvecast::EarlyStopper stopper(/*x_final=*/40, /*higher_is_better=*/false);  // default method
+//   // or EarlyStopper("ls:akaike", 40, false), or with any std::unique_ptr<Extrapolator>
 //   for (int epoch = 1; epoch <= 40; ++epoch) {
 //     double err = train_one_epoch_and_validate();
 //     stopper.observe(epoch, err);
@@ -49,9 +50,14 @@
 
 namespace curvecast {
 
-/// The extrapolator EarlyStopper uses when none is named. Multi-family least
-/// squares with Akaike weights until the Bayesian posterior ("ensemble") lands.
-inline constexpr const char* kDefaultEarlyStoppingMethod = "ls:akaike";
+/// The extrapolator EarlyStopper uses when none is named: the Bayesian posterior
+/// "ensemble" (posterior.hpp) when the factory offers it, else multi-family
+/// least squares with Akaike weights ("ls:akaike").
+inline std::string default_early_stopping_method() {
+  for (const auto& n : extrapolator_names())
+    if (n == "ensemble") return n;
+  return "ls:akaike";
+}
 
 /// Options of the early-stopping rule (defaults: Domhan et al. 2015's rule).
 struct EarlyStoppingOptions {
@@ -193,9 +199,9 @@ class EarlyStopper {
   /// Builds its extrapolator(s) by name with make_extrapolator (seeded with options.seed).
   EarlyStopper(const std::string& method, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
       : EarlyStopper(name_factory(method, options), x_final, higher_is_better, options) {}
-  /// Default method (kDefaultEarlyStoppingMethod).
+  /// The default method (default_early_stopping_method()).
   EarlyStopper(double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
-      : EarlyStopper(std::string(kDefaultEarlyStoppingMethod), x_final, higher_is_better, options) {}
+      : EarlyStopper(default_early_stopping_method(), x_final, higher_is_better, options) {}
   /// Builds extrapolators with `factory` (called once when warm_start, else once per fit).
   EarlyStopper(Factory factory, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
       : factory_(std::move(factory)), x_final_(x_final), opt_(options) {
