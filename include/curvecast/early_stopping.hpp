@@ -38,6 +38,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <exception>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -284,7 +285,7 @@ class EarlyStopper {
           throw FitFailure("the prediction at x_final is not finite");
         f.final = std::move(p);
         f.fitted = true;
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {  // curvecast::Error and anything an extrapolator throws
         f.failure = e.what();
         f.fitted = false;
         f.final.reset();
