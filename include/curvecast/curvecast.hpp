@@ -18,4 +18,6 @@
 #include "fit_result.hpp"
 #include "extrapolator.hpp"
 #include "baselines.hpp"
+#include "diagnostics.hpp"
+#include "ensemble_sampler.hpp"
 #include "json.hpp"

@@ -15,5 +15,9 @@ struct CurveSet;
 class LastValueExtrapolator;
 class LeastSquaresExtrapolator;
 class MultiFamilyExtrapolator;
+class EarlyStopper;
+struct EarlyStoppingOptions;
+struct Decision;
+struct StopForecast;
 struct MultiFamilyOptions;
 }  // namespace curvecast

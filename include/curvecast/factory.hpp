@@ -3,13 +3,15 @@
 // command lines).
 //
 //   auto ex = curvecast::make_extrapolator("mmf4");   // "last", a family name,
-//   ex->fit(obs);                                     // "ls:akaike", "ls:best-aicc", "ls:best-holdout"
+//   ex->fit(obs);                                     // "ls:akaike", "ls:best-aicc", "ls:best-holdout",
+//                                                     // "ensemble", "ensemble:lcpfn", "mcmc:<family>"
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "baselines.hpp"
 #include "least_squares.hpp"
+#include "posterior.hpp"
 
 namespace curvecast {
 
@@ -21,8 +23,10 @@ struct FactoryOptions {
 
 /// The names make_extrapolator accepts, for help texts.
 inline std::vector<std::string> extrapolator_names() {
-  std::vector<std::string> out{"last", "ls:akaike", "ls:best-aicc", "ls:best-holdout"};
+  std::vector<std::string> out{"last", "ls:akaike", "ls:best-aicc", "ls:best-holdout", "ensemble",
+                               "ensemble:lcpfn"};
   for (const auto& f : family_registry()) out.push_back(f.name);
+  for (const auto& f : family_registry()) out.push_back("mcmc:" + f.name);
   return out;
 }
 
@@ -38,6 +42,18 @@ inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, 
                   : name == "ls:best-aicc" ? Selection::BestAicc
                                            : Selection::BestHoldout;
     return std::make_unique<MultiFamilyExtrapolator>(m);
+  }
+  // Bayesian posteriors (posterior.hpp): the multi-family ensemble with the
+  // scale-free default prior or LC-PFN's prior, and single-family posteriors.
+  if (name == "ensemble" || name == "ensemble:lcpfn") {
+    PosteriorOptions p = name == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
+    p.seed = o.seed;
+    return std::make_unique<PosteriorExtrapolator>(p);
+  }
+  if (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5))) {
+    PosteriorOptions p = PosteriorOptions::single(name.substr(5));
+    p.seed = o.seed;
+    return std::make_unique<PosteriorExtrapolator>(p);
   }
   if (has_family(name)) return std::make_unique<LeastSquaresExtrapolator>(name, fit);
   std::string known;

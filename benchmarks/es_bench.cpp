@@ -1,0 +1,438 @@
+// es_bench: early stopping replayed on real learning curves as model selection.
+//
+// For each task (the curves' `task` field) and each seed, the task's curves are
+// "trained" one after another in a seeded random order. Each run is fed to an
+// EarlyStopper point by point; after every point (before the last) the rule is
+// asked against the best final value of the runs fully trained so far. A run
+// ends when the rule says Stop or when its curve ends (fully trained). Reported
+// per threshold and for "never stop":
+//   compute_fraction  observed points / all points (sum over runs and seeds)
+//   speedup           1 / compute_fraction
+//   regret            final value of the best fully trained run minus the true
+//                     best final value of all the task's curves (direction-aware, >= 0)
+//   regret_rel        regret / max(|true best|, 1e-3)   (the floor guards tasks whose best error is 0)
+//   overhead_ms_*     wall time of the decision calls made during the replay that ran a
+//                     fit (median and 99th percentile; calls with fewer than min_points
+//                     points cost microseconds and are left out); cpu_ms_* in the JSON
+//                     is the same calls' thread CPU time (the machine may be shared)
+// The "all" row sums compute over tasks and averages regret and regret_rel over tasks.
+//
+// Implementation: the fit behind a decision does not depend on the target, so
+// each curve is run through one EarlyStopper (prefix by prefix, exactly as a
+// training loop calls it, warm starts included) and its forecasts and call times
+// are kept; every (seed, threshold) replay then applies the rule
+// (EarlyStopper::apply_rule) to those forecasts. A curve's stopper is advanced
+// lazily, only as far as some replay needs. Tasks are processed on --threads
+// worker threads, each curve with its own seed derived from --seed and the
+// curve's index, so the output does not depend on the thread count (times aside).
+//
+// Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
+//                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut]
+//                 [--max-tasks N] [--max-curves-per-task N] [--out FILE.json]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <time.h>
+
+#include <nlohmann/json.hpp>
+
+#include <curvecast/curvecast.hpp>
+#include <curvecast/early_stopping.hpp>
+
+namespace cc = curvecast;
+
+namespace {
+
+struct CurveRun {
+  std::vector<cc::StopForecast> forecasts;  // forecasts[k-1]: after k points (k = 1..n-1)
+  std::vector<double> call_ms;              // time of the decide() call after k points
+  std::vector<char> fitted_call;            // that call ran a fit (enough points)
+  std::vector<double> cpu_ms;               // thread CPU time of that call
+};
+
+// CPU time of the calling thread (the machine is shared: wall time includes waiting).
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto i = static_cast<std::size_t>(std::floor(pos));
+  const double f = pos - static_cast<double>(i);
+  return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+
+std::vector<double> parse_list(const std::string& s) {
+  std::vector<double> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (end == item.c_str() || *end != '\0') throw cc::UsageError("bad number in list: '" + item + "'");
+    out.push_back(v);
+  }
+  return out;
+}
+
+struct Row {
+  std::optional<double> threshold;
+  std::string task;
+  double compute_fraction = 0, speedup = 0, regret = 0, regret_rel = 0;
+  double overhead_median = 0, overhead_p99 = 0, cpu_median = 0, cpu_p99 = 0;
+  std::size_t calls = 0, stopped_runs = 0, runs = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
+  std::string out_path, method = cc::default_early_stopping_method();
+  int seeds = 5, threads = 1;
+  long max_tasks = 0, max_curves = 0;
+  std::uint64_t base_seed = 1;
+  std::vector<double> thresholds{0.001, 0.01, 0.05, 0.1};
+  cc::EarlyStoppingOptions base;
+  const char* usage =
+      "usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N] [--method NAME]\n"
+      "                [--seed S] [--min-points K] [--no-plateau-cut] [--max-tasks N]\n"
+      "                [--max-curves-per-task N] [--num-starts N] [--out FILE.json]\n";
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      auto next = [&]() -> std::string {
+        if (i + 1 >= argc) throw cc::UsageError(a + " needs a value");
+        return argv[++i];
+      };
+      if (a == "--data") data = next();
+      else if (a == "--seeds") seeds = std::atoi(next().c_str());
+      else if (a == "--thresholds") thresholds = parse_list(next());
+      else if (a == "--threads") threads = std::atoi(next().c_str());
+      else if (a == "--method") method = next();
+      else if (a == "--num-starts") base.ls_num_starts = std::atoi(next().c_str());
+      else if (a == "--seed") base_seed = std::strtoull(next().c_str(), nullptr, 10);
+      else if (a == "--min-points") base.min_points = static_cast<std::size_t>(std::atol(next().c_str()));
+      else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
+      else if (a == "--max-tasks") max_tasks = std::atol(next().c_str());
+      else if (a == "--max-curves-per-task") max_curves = std::atol(next().c_str());
+      else if (a == "--out") out_path = next();
+      else if (a == "--help" || a == "-h") {
+        std::cout << usage;
+        return 0;
+      } else
+        throw cc::UsageError("unknown option " + a);
+    }
+    if (seeds < 1) throw cc::UsageError("--seeds must be >= 1");
+    if (threads < 1) throw cc::UsageError("--threads must be >= 1");
+    if (max_tasks < 0 || max_curves < 0) throw cc::UsageError("--max-tasks/--max-curves-per-task must be >= 0");
+    for (double t : thresholds) {
+      cc::EarlyStoppingOptions o = base;
+      o.threshold = t;
+      o.validate();
+    }
+    base.validate();
+  } catch (const cc::Error& e) {
+    std::cerr << "es_bench: " << e.what() << "\n" << usage;
+    return 2;
+  }
+
+  try {
+    const auto t_start = std::chrono::steady_clock::now();
+    const cc::CurveSet set = cc::read_curve_set(data);
+    const bool hib = set.higher_is_better;
+
+    // Tasks in order of first appearance; optional seeded subsets.
+    std::vector<std::string> task_names;
+    std::map<std::string, std::vector<std::size_t>> by_task;
+    for (std::size_t i = 0; i < set.curves.size(); ++i) {
+      const auto& c = set.curves[i];
+      if (c.x.size() < 2) continue;  // nothing to decide on a one-point curve
+      if (!by_task.count(c.task)) task_names.push_back(c.task);
+      by_task[c.task].push_back(i);
+    }
+    auto seeded_subset = [&](std::vector<std::size_t> v, std::size_t n, std::uint64_t stream) {
+      if (n == 0 || v.size() <= n) return v;
+      cc::detail::Rng rng(cc::detail::derive_seed(base_seed, stream));
+      for (std::size_t i = v.size() - 1; i > 0; --i) std::swap(v[i], v[rng.below(i + 1)]);
+      v.resize(n);
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    if (max_tasks > 0 && task_names.size() > static_cast<std::size_t>(max_tasks)) {
+      std::vector<std::size_t> idx(task_names.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+      idx = seeded_subset(idx, static_cast<std::size_t>(max_tasks), 0x7a5c);
+      std::vector<std::string> kept;
+      for (auto i : idx) kept.push_back(task_names[i]);
+      task_names = kept;
+    }
+    std::vector<std::size_t> curves_used;
+    for (std::size_t t = 0; t < task_names.size(); ++t) {
+      auto& v = by_task[task_names[t]];
+      v = seeded_subset(v, static_cast<std::size_t>(max_curves), 0xc0de + t);
+      curves_used.insert(curves_used.end(), v.begin(), v.end());
+    }
+
+    // Each task on one worker thread. Within a task, every curve owns one
+    // EarlyStopper that is advanced point by point only as far as some replay
+    // needs it (lazily), so each fit follows the previous prefix's fit exactly
+    // as in a training loop, whatever the order of the replays.
+    std::vector<std::optional<double>> settings;
+    for (double t : thresholds) settings.emplace_back(t);
+    settings.emplace_back(std::nullopt);  // never stop
+    auto better = [&](double a, double b) { return hib ? a > b : a < b; };
+
+    struct TaskOut {
+      std::vector<Row> rows;                        // one per setting
+      std::vector<std::vector<double>> ms, cpu;     // per setting: decision wall / CPU times (fitting calls)
+      std::vector<double> used, total;              // per setting
+      std::size_t fits = 0;
+    };
+    std::vector<TaskOut> outs(task_names.size());
+    std::atomic<std::size_t> next_task{0}, done{0};
+    std::mutex err_mu;
+    std::string first_error;
+    auto run_task = [&](std::size_t t) {
+      const auto& idx = by_task[task_names[t]];
+      TaskOut& out = outs[t];
+      struct Lazy {
+        std::unique_ptr<cc::EarlyStopper> stopper;
+        CurveRun run;
+      };
+      std::map<std::size_t, Lazy> lazy;
+      auto forecast_at = [&](std::size_t ci, std::size_t k) -> std::tuple<const cc::StopForecast*, double, double> {
+        Lazy& l = lazy[ci];
+        const cc::Curve& c = set.curves[ci];
+        if (!l.stopper) {
+          cc::EarlyStoppingOptions o = base;
+          o.seed = cc::detail::derive_seed(base_seed, 0x5100 + ci);
+          l.stopper = std::make_unique<cc::EarlyStopper>(method, c.x.back(), hib, o);
+        }
+        while (l.run.forecasts.size() < k) {
+          const std::size_t j = l.run.forecasts.size();
+          l.stopper->observe(c.x[j], c.y[j]);
+          const double c0 = thread_cpu_ms();
+          const cc::Decision d = l.stopper->decide(std::nullopt);  // fits; the target is applied below
+          l.run.cpu_ms.push_back(thread_cpu_ms() - c0);
+          l.run.forecasts.push_back(l.stopper->forecast());        // cached: no second fit
+          l.run.call_ms.push_back(d.seconds * 1e3);
+          const bool fitted = d.rule != cc::StopRule::TooFewPoints && d.rule != cc::StopRule::AtBudget;
+          l.run.fitted_call.push_back(fitted);
+          out.fits += fitted;
+        }
+        if (!l.run.fitted_call[k - 1]) return {&l.run.forecasts[k - 1], -1.0, -1.0};
+        return {&l.run.forecasts[k - 1], l.run.call_ms[k - 1], l.run.cpu_ms[k - 1]};
+      };
+      double true_best = set.curves[idx.front()].y.back();
+      for (auto ci : idx)
+        if (better(set.curves[ci].y.back(), true_best)) true_best = set.curves[ci].y.back();
+      for (const auto& setting : settings) {
+        cc::EarlyStoppingOptions o = base;
+        if (setting) o.threshold = *setting;
+        double used = 0, total = 0, regret = 0, rel = 0;
+        std::vector<double> ms, cpu;
+        std::size_t stopped = 0;
+        for (int s = 0; s < seeds; ++s) {
+          std::vector<std::size_t> order = idx;
+          cc::detail::Rng rng(cc::detail::derive_seed(base_seed + static_cast<std::uint64_t>(s), 0x0de5 + t));
+          for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+          std::optional<double> target;
+          for (auto ci : order) {
+            const cc::Curve& c = set.curves[ci];
+            const std::size_t n = c.x.size();
+            std::size_t k = 1;
+            bool stop = false;
+            // The first run has no target: every answer would be NoDecision.
+            for (; setting && target && k < n; ++k) {
+              const auto [f, call_ms, cpu_ms] = forecast_at(ci, k);
+              const auto t0 = std::chrono::steady_clock::now();
+              const cc::Decision d = cc::EarlyStopper::apply_rule(*f, target, o, hib, c.x.back());
+              const double rule_ms =
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+              if (call_ms >= 0) {
+                ms.push_back(call_ms + rule_ms);
+                cpu.push_back(cpu_ms + rule_ms);
+              }
+              if (d.stop()) {
+                stop = true;
+                break;
+              }
+            }
+            used += static_cast<double>(stop ? k : n);
+            total += static_cast<double>(n);
+            if (stop) {
+              ++stopped;
+            } else if (!target || better(c.y.back(), *target)) {
+              target = c.y.back();
+            }
+          }
+          const double r = std::abs(*target - true_best);
+          regret += r;
+          rel += r / std::max(std::abs(true_best), 1e-3);
+        }
+        Row row;
+        row.threshold = setting;
+        row.task = task_names[t];
+        row.compute_fraction = used / total;
+        row.speedup = total / used;
+        row.regret = regret / seeds;
+        row.regret_rel = rel / seeds;
+        row.overhead_median = percentile(ms, 0.5);
+        row.overhead_p99 = percentile(ms, 0.99);
+        row.cpu_median = percentile(cpu, 0.5);
+        row.cpu_p99 = percentile(cpu, 0.99);
+        row.calls = ms.size();
+        row.stopped_runs = stopped;
+        row.runs = idx.size() * static_cast<std::size_t>(seeds);
+        out.rows.push_back(row);
+        out.ms.push_back(std::move(ms));
+        out.cpu.push_back(std::move(cpu));
+        out.used.push_back(used);
+        out.total.push_back(total);
+      }
+    };
+    auto worker = [&]() {
+      for (;;) {
+        const std::size_t t = next_task.fetch_add(1);
+        if (t >= task_names.size()) return;
+        try {
+          run_task(t);
+        } catch (const std::exception& e) {
+          std::lock_guard<std::mutex> lk(err_mu);
+          if (first_error.empty()) first_error = task_names[t] + ": " + e.what();
+        }
+        const std::size_t nd = ++done;
+        if (task_names.size() > 12 && nd % 10 == 0) {
+          std::lock_guard<std::mutex> lk(err_mu);
+          std::fprintf(stderr, "  %zu / %zu tasks\n", nd, task_names.size());
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int th = 0; th < threads; ++th) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+    if (!first_error.empty()) throw cc::Error("failed on task " + first_error);
+
+    std::vector<Row> rows;
+    std::size_t fits = 0;
+    for (const auto& out : outs) fits += out.fits;
+    for (std::size_t si = 0; si < settings.size(); ++si) {
+      double all_used = 0, all_total = 0, sum_regret = 0, sum_rel = 0;
+      std::vector<double> all_ms, all_cpu;
+      std::size_t all_stopped = 0, all_runs = 0;
+      for (std::size_t t = 0; t < task_names.size(); ++t) {
+        const TaskOut& out = outs[t];
+        all_cpu.insert(all_cpu.end(), out.cpu[si].begin(), out.cpu[si].end());
+        rows.push_back(out.rows[si]);
+        all_used += out.used[si];
+        all_total += out.total[si];
+        sum_regret += out.rows[si].regret;
+        sum_rel += out.rows[si].regret_rel;
+        all_ms.insert(all_ms.end(), out.ms[si].begin(), out.ms[si].end());
+        all_stopped += out.rows[si].stopped_runs;
+        all_runs += out.rows[si].runs;
+      }
+      Row all;
+      all.threshold = settings[si];
+      all.task = "all";
+      all.compute_fraction = all_used / all_total;
+      all.speedup = all_total / all_used;
+      all.regret = sum_regret / static_cast<double>(task_names.size());
+      all.regret_rel = sum_rel / static_cast<double>(task_names.size());
+      all.overhead_median = percentile(all_ms, 0.5);
+      all.overhead_p99 = percentile(all_ms, 0.99);
+      all.cpu_median = percentile(all_cpu, 0.5);
+      all.cpu_p99 = percentile(all_cpu, 0.99);
+      all.calls = all_ms.size();
+      all.stopped_runs = all_stopped;
+      all.runs = all_runs;
+      rows.push_back(all);
+    }
+    const double total_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+
+    // Table.
+    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s\n",
+                data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
+                base.min_points, base.cut_initial_plateau ? "on" : "off");
+    std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
+                fits, total_seconds);
+    const bool many_tasks = task_names.size() > 12;
+    std::printf("%-10s %-44s %9s %8s %10s %10s %9s %9s %9s %8s\n", "threshold", "task", "compute", "speedup",
+                "regret", "regret_rel", "ms_med", "ms_p99", "cpu_med", "stopped");
+    for (const auto& r : rows) {
+      if (many_tasks && r.task != "all") continue;
+      char th[32];
+      if (r.threshold) std::snprintf(th, sizeof th, "%g", *r.threshold);
+      else std::snprintf(th, sizeof th, "never");
+      std::string task = r.task.size() > 44 ? r.task.substr(r.task.size() - 44) : r.task;
+      std::printf("%-10s %-44s %9.4f %8.2f %10.5f %9.3f%% %9.3f %9.3f %9.3f %3zu/%-4zu\n", th, task.c_str(),
+                  r.compute_fraction, r.speedup, r.regret, 100 * r.regret_rel, r.overhead_median, r.overhead_p99,
+                  r.cpu_median, r.stopped_runs, r.runs);
+    }
+    if (many_tasks) std::printf("  (%zu tasks: per-task rows only in --out JSON)\n", task_names.size());
+
+    if (!out_path.empty()) {
+      nlohmann::json j;
+      j["data"] = data;
+      j["method"] = method;
+      j["seeds"] = seeds;
+      j["seed"] = base_seed;
+      j["threads"] = threads;
+      j["min_points"] = base.min_points;
+      j["plateau_cut"] = base.cut_initial_plateau;
+      j["tasks"] = task_names.size();
+      j["curves"] = curves_used.size();
+      j["max_tasks"] = max_tasks;
+      j["max_curves_per_task"] = max_curves;
+      j["fits"] = fits;
+      j["total_seconds"] = total_seconds;
+      j["regret_rel_floor"] = 1e-3;
+      j["results"] = nlohmann::json::array();
+      for (const auto& r : rows) {
+        nlohmann::json jr;
+        jr["threshold"] = r.threshold ? nlohmann::json(*r.threshold) : nlohmann::json(nullptr);
+        jr["task"] = r.task;
+        jr["compute_fraction"] = r.compute_fraction;
+        jr["speedup"] = r.speedup;
+        jr["regret"] = r.regret;
+        jr["regret_rel"] = r.regret_rel;
+        auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+        jr["overhead_ms_median"] = num(r.overhead_median);
+        jr["overhead_ms_p99"] = num(r.overhead_p99);
+        jr["cpu_ms_median"] = num(r.cpu_median);
+        jr["cpu_ms_p99"] = num(r.cpu_p99);
+        jr["calls"] = r.calls;
+        jr["stopped_runs"] = r.stopped_runs;
+        jr["runs"] = r.runs;
+        j["results"].push_back(jr);
+      }
+      std::ofstream out(out_path);
+      if (!out) throw cc::Error("cannot write " + out_path);
+      out << j.dump(2) << "\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "es_bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,128 @@
+// A training loop that asks curvecast after every epoch: "should I stop this run?"
+//
+// Training is simulated by replaying real learning curves: validation error of
+// a 3-layer CNN on CIFAR-10 over 40 epochs, one curve per hyperparameter
+// configuration (shared/data/curves/cnn_cifar10_val_error_vs_epoch.json, from
+// the hoshiraku/dlfinal repository; see that folder's README). Several
+// configurations are "trained" one after another; the best final error of the
+// fully trained runs is the target the rule compares each new run against.
+// When the file is absent, built-in synthetic curves are used instead.
+//
+// Usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX]
+//                                     [--method NAME] [--threshold P] [--quiet]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <curvecast/curvecast.hpp>
+#include <curvecast/early_stopping.hpp>
+
+namespace {
+// Stand-in for "train one more epoch and evaluate on the validation set".
+struct SimulatedTraining {
+  const curvecast::Curve* curve;
+  std::size_t epoch = 0;
+  bool done() const { return epoch >= curve->x.size(); }
+  std::pair<double, double> train_one_epoch() {
+    ++epoch;
+    return {curve->x[epoch - 1], curve->y[epoch - 1]};
+  }
+};
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
+  std::string method = curvecast::default_early_stopping_method();
+  long runs = 6, first = 0;
+  bool quiet = false;
+  curvecast::EarlyStoppingOptions opt;  // Domhan et al.'s rule: threshold 0.05, plateau cut, min 5 points
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << a << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--data") data = next();
+    else if (a == "--runs") runs = std::atol(next().c_str());
+    else if (a == "--first") first = std::atol(next().c_str());
+    else if (a == "--method") method = next();
+    else if (a == "--threshold") opt.threshold = std::atof(next().c_str());
+    else if (a == "--quiet") quiet = true;
+    else {
+      std::cerr << "usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX] [--method NAME]"
+                   " [--threshold P] [--quiet]\n";
+      return a == "--help" ? 0 : 2;
+    }
+  }
+  try {
+    curvecast::CurveSet set;
+    if (std::ifstream(data).good()) {
+      set = curvecast::read_curve_set(data);
+      std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
+    } else {
+      std::printf("data: %s not found; using built-in synthetic curves\n", data.c_str());
+      curvecast::detail::Rng rng(1);
+      for (int r = 0; r < 8; ++r) {
+        curvecast::Curve c;
+        c.id = "synthetic-" + std::to_string(r);
+        const double floor = 0.15 + 0.05 * r;
+        for (int e = 1; e <= 40; ++e) {
+          c.x.push_back(e);
+          c.y.push_back(floor + 0.7 * std::pow(e, -0.7) + 0.005 * rng.normal());
+        }
+        set.curves.push_back(c);
+      }
+    }
+    if (runs < 1 || first < 0 || static_cast<std::size_t>(first + runs) > set.curves.size())
+      throw curvecast::UsageError("--first/--runs select curves beyond the data set");
+
+    std::optional<double> best_final;  // best final validation error of the fully trained runs
+    double epochs_used = 0, epochs_all = 0;
+    for (long r = 0; r < runs; ++r) {
+      const curvecast::Curve& c = set.curves[static_cast<std::size_t>(first + r)];
+      SimulatedTraining train{&c};
+      // One decision object per run; x_final is the run's budget (its last epoch).
+      curvecast::EarlyStopper stopper(method, c.x.back(), set.higher_is_better, opt);
+      std::printf("\nrun %ld: %s (budget %g epochs), best final so far: %s\n", r + 1, c.id.c_str(), c.x.back(),
+                  best_final ? std::to_string(*best_final).c_str() : "none");
+      bool stopped = false;
+      double last = 0;
+      while (!train.done()) {
+        const auto [epoch, err] = train.train_one_epoch();
+        last = err;
+        stopper.observe(epoch, err);
+        if (train.done()) break;  // the budget is spent: nothing left to decide
+        const curvecast::Decision d = stopper.decide(best_final);
+        if (!quiet || d.stop())
+          std::printf("  epoch %3g  val_error %.4f  -> %s\n", epoch, err, d.summary().c_str());
+        if (d.stop()) {
+          stopped = true;
+          break;
+        }
+      }
+      epochs_used += static_cast<double>(train.epoch);
+      epochs_all += static_cast<double>(c.x.size());
+      if (stopped) {
+        std::printf("  stopped after %zu of %zu epochs (true final error would have been %.4f)\n", train.epoch,
+                    c.x.size(), c.y.back());
+      } else {
+        std::printf("  trained to the end: final error %.4f\n", last);
+        if (!best_final || (set.higher_is_better ? last > *best_final : last < *best_final)) best_final = last;
+      }
+    }
+    std::printf("\nepochs trained: %.0f of %.0f (%.1f%%), best final value %.4f\n", epochs_used, epochs_all,
+                100 * epochs_used / epochs_all, *best_final);
+  } catch (const curvecast::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,414 @@
+#pragma once
+// The multi-family ensemble as a linear model in its mixture coefficients.
+//
+// With the families pow3, ilog2, janoschek (and optionally mmf) the weighted
+// ensemble of reference.md §2-3,
+//   z(t) = w1 (c1 - a1 t^-alpha) + w2 (c2 - a2 / ln(t+1)) + w3 (A - (A - B) e^{-kappa t^delta}) [+ w4 mmf],
+// is LINEAR in b = (w1 c1 + w2 c2 + w3 A [+ w4 A4], -w1 a1, -w2 a2, w3 (B - A) [, w4 (B4 - A4)])
+// given the nonlinear shape parameters (alpha, kappa, delta [, kappa4, delta4]):
+//   z(t) = b0 + b1 t^-alpha + b2 / ln(t+1) + b3 e^{-kappa t^delta} [+ b4 / (1 + (kappa4 t)^delta4)].
+// The weights and levels of the classic ensemble only enter through b, and the
+// trade-offs between them (w1 c1 vs w2 c2, a weight vs an amplitude) are exactly
+// the flat directions that stop a sampler over (w, c, a, ...) from mixing. Here b
+// has a Gaussian prior N(m, S) (moment-matched to the prior on weights and
+// levels) and is integrated out in closed form; the sampler only sees
+// theta = (ln alpha, ln kappa, ln delta [, ln kappa4, ln delta4], ln sigma).
+// The hard constraints of the prior (bounds on z over a grid, z rising from the
+// grid's start to its end) are restored afterwards by drawing b from its exact
+// conditional posterior and keeping the draws that satisfy them: the fraction
+// kept is an unbiased importance weight P(constraints | theta, data).
+//
+// Everything here works in normalised units (t, z); no allocation in operator().
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "rng.hpp"
+
+namespace curvecast::detail {
+
+inline constexpr int kMaxBasis = 5;   // intercept + 4 families
+inline constexpr int kMaxShape = 5;   // nonlinear parameters (+ ln sigma => 6 dims)
+
+enum BasisFamily : int { kPow3 = 0, kIlog2 = 1, kJanoschek = 2, kMmf = 3 };
+
+/// Prior of the basis model (normalised units).
+struct BasisPrior {
+  // Shape parameters: Gaussian on the log scale (mean, sd), per family.
+  double ln_alpha_mean = 0, ln_alpha_sd = 2;        // pow3 exponent (LC-PFN: N(0, 2))
+  double ln_kappa_mean = -2, ln_kappa_sd = 1;       // janoschek rate (LC-PFN: N(-2, 1))
+  double ln_delta_mean = 0, ln_delta_sd = 0.5;      // janoschek exponent (LC-PFN: N(0, 0.5))
+  double ln_kappa4_mean = 0, ln_kappa4_sd = 2;      // mmf (LC-PFN code's mmf prior: ln kappa ~ N(0, 2))
+  double ln_delta4_mean = 0, ln_delta4_sd = 1;      // mmf (ln delta ~ N(0, 1))
+  double ln_sigma_mean = -4, ln_sigma_sd = 1;       // noise (LC-PFN code: N(-4, 1))
+  std::array<double, kMaxBasis> b_mean{};          // coefficient prior mean (active columns first)
+  std::array<double, kMaxBasis * kMaxBasis> b_cov{};  // coefficient prior covariance, row-major p x p
+};
+
+/// Hard constraints on the noise-free curve.
+struct BasisConstraints {
+  std::vector<double> grid;  ///< t values checked (empty: no constraint)
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool rise = false;         ///< require z(grid.back()) > z(grid.front())
+  bool monotone = false;     ///< require z non-decreasing along the grid
+  bool active() const { return !grid.empty() && (rise || monotone || std::isfinite(lo) || std::isfinite(hi)); }
+};
+
+/// In-place Cholesky of a p x p SPD matrix (row-major, lower triangle used); false if not SPD.
+inline bool cholesky(double* A, int p) {
+  for (int j = 0; j < p; ++j) {
+    double s = A[j * p + j];
+    for (int k = 0; k < j; ++k) s -= A[j * p + k] * A[j * p + k];
+    if (!(s > 0) || !std::isfinite(s)) return false;
+    const double l = std::sqrt(s);
+    A[j * p + j] = l;
+    for (int i = j + 1; i < p; ++i) {
+      double t = A[i * p + j];
+      for (int k = 0; k < j; ++k) t -= A[i * p + k] * A[j * p + k];
+      A[i * p + j] = t / l;
+    }
+  }
+  return true;
+}
+/// Solves L L^T x = b in place (L from cholesky()).
+inline void chol_solve(const double* L, int p, double* b) {
+  for (int i = 0; i < p; ++i) {
+    double s = b[i];
+    for (int k = 0; k < i; ++k) s -= L[i * p + k] * b[k];
+    b[i] = s / L[i * p + i];
+  }
+  for (int i = p - 1; i >= 0; --i) {
+    double s = b[i];
+    for (int k = i + 1; k < p; ++k) s -= L[k * p + i] * b[k];
+    b[i] = s / L[i * p + i];
+  }
+}
+
+class BasisModel {
+ public:
+  BasisModel() = default;
+  /// families: subset of {kPow3, kIlog2, kJanoschek, kMmf} (in that order).
+  BasisModel(std::vector<int> families, const BasisPrior& prior) : fam_(std::move(families)), prior_(prior) {
+    p_ = 1 + static_cast<int>(fam_.size());
+    shape_ = 0;
+    for (int f : fam_) shape_ += f == kPow3 ? 1 : f == kIlog2 ? 0 : 2;
+    // Prior precision and log-determinant of the coefficient prior.
+    std::array<double, kMaxBasis * kMaxBasis> L{};
+    for (int i = 0; i < p_ * p_; ++i) L[i] = prior_.b_cov[i];
+    if (!cholesky(L.data(), p_)) throw std::runtime_error("curvecast: basis prior covariance is not positive definite");
+    logdet_S_ = 0;
+    for (int i = 0; i < p_; ++i) logdet_S_ += 2 * std::log(L[i * p_ + i]);
+    for (int j = 0; j < p_; ++j) {
+      double e[kMaxBasis] = {};
+      e[j] = 1;
+      chol_solve(L.data(), p_, e);
+      for (int i = 0; i < p_; ++i) P_[i * p_ + j] = e[i];
+    }
+    for (int i = 0; i < p_; ++i) {
+      double s = 0;
+      for (int j = 0; j < p_; ++j) s += P_[i * p_ + j] * prior_.b_mean[j];
+      Pm_[i] = s;
+    }
+    mPm_ = 0;
+    for (int i = 0; i < p_; ++i) mPm_ += prior_.b_mean[i] * Pm_[i];
+    for (int i = 0; i < p_ * p_; ++i) LS_[i] = L[i];
+  }
+
+  /// Log density of the Gaussian coefficient prior N(m, S) at b.
+  double log_gauss_prior(const double* b) const {
+    double u[kMaxBasis];
+    double q = 0;
+    for (int i = 0; i < p_; ++i) {
+      double s = b[i] - prior_.b_mean[i];
+      for (int k = 0; k < i; ++k) s -= LS_[i * p_ + k] * u[k];
+      u[i] = s / LS_[i * p_ + i];
+      q += u[i] * u[i];
+    }
+    return -0.5 * q - 0.5 * logdet_S_ - 0.5 * p_ * kLog2Pi;
+  }
+
+  /// Unbiased Monte Carlo estimate of the EXACT density, under LC-PFN's prior on
+  /// weights and levels (reference.md §3), of the coefficients
+  /// b = (b0, b_pow3, b_ilog2, b_janoschek) (only for exactly these families):
+  ///   b_pow3 = -w1 a1, b_ilog2 = -w2 a2, b_jan = w3 (B - A), b0 = w1 c1 + w2 c2 + w3 A.
+  /// Changing variables a1 = -b_pow3 / w1 etc. leaves a 4-dimensional integral
+  /// over (w1, w2, w3, A); w_k are drawn log-uniformly above the smallest value
+  /// compatible with b (which absorbs the 1/w Jacobians), A uniformly, and the
+  /// density of w1 c1 + w2 c2 at b0 - w3 A (two uniforms: a trapezoid) is exact.
+  double lcpfn_exact_prior(const double* b, Rng& rng, int samples) const {
+    const double lo1 = std::max(std::abs(b[1]) / 0.6, 1e-300), lo2 = std::max(std::abs(b[2]) / 0.5, 1e-300),
+                 lo3 = std::max(std::abs(b[3]) / 2.0, 1e-300);
+    if (lo1 >= 1 || lo2 >= 1 || lo3 >= 1) return 0;
+    const double l1 = std::log(lo1), l2 = std::log(lo2), l3 = std::log(lo3);
+    const double W = (-l1 / 1.2) * (-l2) * (-l3 * 0.5);
+    double acc = 0;
+    for (int s = 0; s < samples; ++s) {
+      const double w1 = std::exp(l1 * rng.uniform()), w2 = std::exp(l2 * rng.uniform()),
+                   w3 = std::exp(l3 * rng.uniform()), A = rng.uniform();
+      const double B = A + b[3] / w3;
+      if (!(B >= 0 && B <= 2)) continue;
+      const double P = 1.25 * w1, Q = w2, r = b[0] - w3 * A;
+      const double tri = std::min({r, P + Q - r, std::min(P, Q)});
+      if (tri > 0) acc += tri / (P * Q);
+    }
+    return W * acc / samples;
+  }
+
+  int dim() const { return shape_ + 1; }
+  int basis() const { return p_; }
+  const std::vector<int>& families() const { return fam_; }
+
+  /// Sets the data (normalised t > 0, z, per-point log-likelihood weights).
+  void set_data(const std::vector<double>& t, const std::vector<double>& z, const std::vector<double>& w) {
+    n_ = static_cast<int>(t.size());
+    lnt_.resize(n_);
+    il_.resize(n_);
+    z_.resize(n_);
+    w_.resize(n_);
+    sw_.resize(n_);
+    swz_.resize(n_);
+    weighted_ = false;
+    wsum_ = 0;
+    q_ = 0;
+    for (int i = 0; i < n_; ++i) {
+      lnt_[i] = std::log(t[i]);
+      il_[i] = 1.0 / std::log(t[i] + 1.0);
+      z_[i] = z[i];
+      w_[i] = w[i];
+      sw_[i] = std::sqrt(w[i]);
+      swz_[i] = sw_[i] * z[i];
+      weighted_ = weighted_ || w[i] != 1.0;
+      wsum_ += w[i];
+      q_ += w[i] * z[i] * z[i];
+    }
+  }
+
+  /// Fills the basis matrix X (rows: points with log t = lnt, 1/ln(t+1) = il)
+  /// with SIMD-vectorised exponentials (Eigen arrays).
+  void fill(const double* th, const Eigen::ArrayXd& lnt, const Eigen::ArrayXd& il, Eigen::ArrayXXd& X) const {
+    const Eigen::Index n = lnt.size();
+    if (X.rows() != n || X.cols() != p_) X.resize(n, p_);
+    X.col(0).setOnes();
+    int k = 0, c = 1;
+    for (int f : fam_) {
+      if (f == kPow3) {
+        X.col(c++) = (-std::exp(th[k]) * lnt).exp();
+        k += 1;
+      } else if (f == kIlog2) {
+        X.col(c++) = il;
+      } else if (f == kJanoschek) {
+        X.col(c++) = (-(th[k] + std::exp(th[k + 1]) * lnt).exp()).exp();
+        k += 2;
+      } else {
+        X.col(c++) = 1.0 / (1.0 + (std::exp(th[k + 1]) * (th[k] + lnt)).exp());
+        k += 2;
+      }
+    }
+  }
+
+  /// Basis row at t for the shape parameters theta (p values into row).
+  void row(const double* th, double t, double* r) const { row_ln(th, std::log(t), 1.0 / std::log(t + 1.0), r); }
+
+  /// Log prior of theta (shape + ln sigma); -inf outside the numerical box.
+  double log_prior(const double* th) const {
+    double lp = 0;
+    int k = 0;
+    auto g = [&](double v, double m, double s, double lo, double hi) {
+      if (!(v >= lo && v <= hi)) return false;
+      const double u = (v - m) / s;
+      lp += -0.5 * u * u - std::log(s);
+      return true;
+    };
+    for (int f : fam_) {
+      if (f == kPow3) {
+        if (!g(th[k++], prior_.ln_alpha_mean, prior_.ln_alpha_sd, -12, 6)) return kNegInf;
+      } else if (f == kJanoschek) {
+        if (!g(th[k++], prior_.ln_kappa_mean, prior_.ln_kappa_sd, -25, 12)) return kNegInf;
+        if (!g(th[k++], prior_.ln_delta_mean, prior_.ln_delta_sd, -6, 3)) return kNegInf;
+      } else if (f == kMmf) {
+        if (!g(th[k++], prior_.ln_kappa4_mean, prior_.ln_kappa4_sd, -25, 12)) return kNegInf;
+        if (!g(th[k++], prior_.ln_delta4_mean, prior_.ln_delta4_sd, -6, 3)) return kNegInf;
+      }
+    }
+    if (!g(th[k], prior_.ln_sigma_mean, prior_.ln_sigma_sd, -25, 6)) return kNegInf;
+    return lp;
+  }
+
+  /// Draws theta from its prior (truncated to the numerical box).
+  void draw_prior(Rng& rng, double* th) const {
+    for (;;) {
+      int k = 0;
+      for (int f : fam_) {
+        if (f == kPow3) th[k++] = prior_.ln_alpha_mean + prior_.ln_alpha_sd * rng.normal();
+        else if (f == kJanoschek) {
+          th[k++] = prior_.ln_kappa_mean + prior_.ln_kappa_sd * rng.normal();
+          th[k++] = prior_.ln_delta_mean + prior_.ln_delta_sd * rng.normal();
+        } else if (f == kMmf) {
+          th[k++] = prior_.ln_kappa4_mean + prior_.ln_kappa4_sd * rng.normal();
+          th[k++] = prior_.ln_delta4_mean + prior_.ln_delta4_sd * rng.normal();
+        }
+      }
+      th[k] = prior_.ln_sigma_mean + prior_.ln_sigma_sd * rng.normal();
+      if (std::isfinite(log_prior(th))) return;
+    }
+  }
+
+  /// The conditional posterior of b given theta: A = P + G / s2 (Cholesky in L),
+  /// mean in mu. Returns the log marginal likelihood (b integrated out), or -inf.
+  double conditional(const double* th, double* L, double* mu) const {
+    const int p = p_;
+    thread_local Eigen::ArrayXXd X;
+    fill(th, lnt_, il_, X);
+    double G[kMaxBasis * kMaxBasis] = {}, h[kMaxBasis] = {};
+    if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
+    for (int a = 0; a < p; ++a) {
+      h[a] = (X.col(a) * swz_).sum();
+      for (int b = 0; b <= a; ++b) G[a * p + b] = (X.col(a) * X.col(b)).sum();
+    }
+    const double ls = th[shape_];
+    const double inv_s2 = std::exp(-2 * ls);
+    for (int a = 0; a < p; ++a) {
+      for (int b = 0; b <= a; ++b) {
+        const double v = P_[a * p + b] + G[a * p + b] * inv_s2;
+        L[a * p + b] = v;
+        L[b * p + a] = v;
+      }
+      mu[a] = Pm_[a] + h[a] * inv_s2;
+    }
+    if (!cholesky(L, p)) return kNegInf;
+    double logdet_A = 0;
+    for (int a = 0; a < p; ++a) logdet_A += 2 * std::log(L[a * p + a]);
+    double bAb;
+    {
+      double v[kMaxBasis];
+      std::copy(mu, mu + p, v);
+      chol_solve(L, p, mu);  // mu = A^-1 b
+      bAb = 0;
+      for (int a = 0; a < p; ++a) bAb += v[a] * mu[a];
+    }
+    const double ll = -0.5 * wsum_ * (kLog2Pi + 2 * ls) - 0.5 * (logdet_S_ + logdet_A) -
+                      0.5 * (q_ * inv_s2 + mPm_ - bAb);
+    return std::isfinite(ll) ? ll : kNegInf;
+  }
+
+  /// Log posterior density of theta (b marginalised, constraints not included).
+  double operator()(const double* th) const {
+    const double lp = log_prior(th);
+    if (!std::isfinite(lp)) return kNegInf;
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis];
+    return lp + conditional(th, L, mu);
+  }
+
+  /// Log posterior density; also stores the conditional posterior mean of z at
+  /// the monitor point (set_monitor) in *blob.
+  double operator()(const double* th, double* blob) const {
+    const double lp = log_prior(th);
+    *blob = std::numeric_limits<double>::quiet_NaN();
+    if (!std::isfinite(lp)) return kNegInf;
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis];
+    const double ll = conditional(th, L, mu);
+    if (!std::isfinite(ll)) return kNegInf;
+    row(th, monitor_t_, r);
+    double v = 0;
+    for (int a = 0; a < p_; ++a) v += r[a] * mu[a];
+    *blob = v;
+    return lp + ll;
+  }
+  void set_monitor(double t) { monitor_t_ = t; }
+
+  /// Conditional posterior mean of z(t) given theta (the monitored quantity).
+  double conditional_mean_at(const double* th, double t) const {
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis];
+    if (!std::isfinite(conditional(th, L, mu))) return std::numeric_limits<double>::quiet_NaN();
+    row(th, t, r);
+    double s = 0;
+    for (int a = 0; a < p_; ++a) s += r[a] * mu[a];
+    return s;
+  }
+
+  /// Draws b ~ N(mu, A^-1) given the Cholesky factor L of A.
+  void draw_coefficients(const double* L, const double* mu, Rng& rng, double* b) const {
+    double e[kMaxBasis];
+    for (int a = 0; a < p_; ++a) e[a] = rng.normal();
+    // Solve L^T x = e: x ~ N(0, A^-1).
+    for (int i = p_ - 1; i >= 0; --i) {
+      double s = e[i];
+      for (int k = i + 1; k < p_; ++k) s -= L[k * p_ + i] * e[k];
+      e[i] = s / L[i * p_ + i];
+    }
+    for (int a = 0; a < p_; ++a) b[a] = mu[a] + e[a];
+  }
+
+  /// Precomputed log t and 1/ln(t+1) of a grid (for grid_basis).
+  struct Grid {
+    Eigen::ArrayXd lnt, il;
+    explicit Grid(const std::vector<double>& t = {}) : lnt(t.size()), il(t.size()) {
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        lnt[static_cast<Eigen::Index>(i)] = std::log(t[i]);
+        il[static_cast<Eigen::Index>(i)] = 1.0 / std::log(t[i] + 1.0);
+      }
+    }
+  };
+
+  /// Whether the curve with basis values X (on the constraint grid) and
+  /// coefficients b satisfies the constraints.
+  bool satisfies(const Eigen::ArrayXXd& X, const double* b, const BasisConstraints& c) const {
+    if (!c.active()) return true;
+    Eigen::ArrayXd v = Eigen::ArrayXd::Constant(X.rows(), b[0]);
+    for (int a = 1; a < p_; ++a) v += b[a] * X.col(a);
+    if (!v.allFinite() || v.minCoeff() < c.lo || v.maxCoeff() > c.hi) return false;
+    if (c.monotone)
+      for (Eigen::Index g = 1; g < v.size(); ++g)
+        if (v[g] < v[g - 1]) return false;
+    if (c.rise && !(v[v.size() - 1] > v[0])) return false;
+    return true;
+  }
+
+  /// Value of the noise-free curve at t.
+  double value(const double* th, const double* b, double t) const {
+    double r[kMaxBasis];
+    row(th, t, r);
+    double v = 0;
+    for (int a = 0; a < p_; ++a) v += r[a] * b[a];
+    return v;
+  }
+
+ private:
+  static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+  static constexpr double kLog2Pi = 1.8378770664093454836;
+
+  void row_ln(const double* th, double lnt, double il, double* r) const {
+    int k = 0, c = 1;
+    r[0] = 1.0;
+    for (int f : fam_) {
+      if (f == kPow3) {
+        r[c++] = std::exp(-std::exp(th[k]) * lnt);
+        k += 1;
+      } else if (f == kIlog2) {
+        r[c++] = il;
+      } else if (f == kJanoschek) {
+        r[c++] = std::exp(-std::exp(th[k] + std::exp(th[k + 1]) * lnt));
+        k += 2;
+      } else {
+        r[c++] = 1.0 / (1.0 + std::exp(std::exp(th[k + 1]) * (th[k] + lnt)));
+        k += 2;
+      }
+    }
+  }
+
+  std::vector<int> fam_;
+  BasisPrior prior_;
+  int p_ = 1, shape_ = 0, n_ = 0;
+  double P_[kMaxBasis * kMaxBasis] = {}, LS_[kMaxBasis * kMaxBasis] = {}, Pm_[kMaxBasis] = {}, mPm_ = 0, logdet_S_ = 0;
+  Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_;
+  bool weighted_ = false;
+  double monitor_t_ = 1;
+  double wsum_ = 0, q_ = 0;
+};
+
+}  // namespace curvecast::detail

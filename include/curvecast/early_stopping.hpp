@@ -1,0 +1,404 @@
+#pragma once
+// Early stopping inside a training loop: "should I stop this run?" after every
+// epoch, with the reason and the numbers behind the answer.
+//
+//   curvecast::EarlyStopper stopper(/*x_final=*/40, /*higher_is_better=*/false);  // default method
+//   // or EarlyStopper("ls:akaike", 40, false), or with any std::unique_ptr<Extrapolator>
+//   for (int epoch = 1; epoch <= 40; ++epoch) {
+//     double err = train_one_epoch_and_validate();
+//     stopper.observe(epoch, err);
+//     curvecast::Decision d = stopper.decide(best_final_error_so_far);  // std::nullopt for the first run
+//     std::cout << d.summary() << "\n";      // action, rule, p_better, predicted final value
+//     if (d.stop()) break;
+//   }
+//   stopper.reset();                         // next run (same extrapolator, same options)
+//
+// The rule is the classic one of Domhan, Springenberg & Hutter (IJCAI 2015;
+// reference.md §2): with y_best the best final value seen so far, stop when
+// P(y(x_final) beats y_best | data) < threshold (default 0.05), where the
+// probability includes observation noise; never stop while the run's own best
+// observation already beats y_best; optionally stop ("optimistic") when the
+// predictive standard deviation at x_final falls below a given spread; before
+// fitting, cut an initial plateau (the curve starts where `plateau_look_ahead`
+// consecutive points are better than the first by more than `plateau_delta`).
+//
+// Every decide() fits the extrapolator to all points observed so far (after the
+// plateau cut) and reports the predicted final value and its interval, even when
+// no target exists yet. The same extrapolator object is refitted each time, so an
+// extrapolator with a warm start (the Bayesian posterior re-uses its previous
+// samples when the observations are extended) pays a fraction of a cold fit.
+// With `warm_start = false` and a method name or factory, a fresh extrapolator
+// is built for each fit instead (useful to check warm against cold).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <iomanip>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <exception>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "errors.hpp"
+#include "extrapolator.hpp"
+#include "factory.hpp"
+#include "observations.hpp"
+#include "predictive.hpp"
+
+namespace curvecast {
+
+/// The extrapolator EarlyStopper uses when none is named: the Bayesian posterior
+/// "ensemble" (posterior.hpp) when the factory offers it, else multi-family
+/// least squares with Akaike weights ("ls:akaike").
+inline std::string default_early_stopping_method() {
+  for (const auto& n : extrapolator_names())
+    if (n == "ensemble") return n;
+  return "ls:akaike";
+}
+
+/// Options of the early-stopping rule (defaults: Domhan et al. 2015's rule).
+struct EarlyStoppingOptions {
+  double threshold = 0.05;              ///< stop when P(final beats best so far) < threshold; in (0, 1)
+  std::size_t min_points = 5;           ///< fewer fitted points (after the plateau cut) give NoDecision; >= 2
+  bool cut_initial_plateau = true;      ///< drop the initial plateau before fitting (Domhan's cut_beginning)
+  double plateau_delta = 0.05;          ///< raw units: a point leaves the plateau when better than the first by more; >= 0
+  std::size_t plateau_look_ahead = 5;   ///< consecutive points that must leave the plateau; >= 1
+  double optimistic_sd = 0;             ///< > 0: also stop when the predictive sd at x_final is below it (raw units); 0 = off
+  bool never_stop_if_own_best_beats = true;  ///< Continue while the run's own best observation beats the target
+  double interval_level = 0.9;          ///< level of the reported interval of the final value; in (0, 1)
+  bool warm_start = true;               ///< refit the same extrapolator (warm); false: a fresh one per fit (needs a name or factory)
+  std::uint64_t seed = 0;               ///< seed passed to extrapolators built from a method name
+  int ls_num_starts = 1;                ///< least-squares starts per family for extrapolators built by name (>= 1; FitOptions' default is 4)
+
+  void validate() const {
+    auto bad = [](const std::string& what) { throw InvalidOptions("curvecast: EarlyStoppingOptions: " + what); };
+    if (!(threshold > 0 && threshold < 1)) bad("threshold must lie in (0, 1)");
+    if (min_points < 2) bad("min_points must be >= 2");
+    if (!(plateau_delta >= 0) || !std::isfinite(plateau_delta)) bad("plateau_delta must be finite and >= 0");
+    if (plateau_look_ahead < 1) bad("plateau_look_ahead must be >= 1");
+    if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
+    if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");
+    if (ls_num_starts < 1) bad("ls_num_starts must be >= 1");
+  }
+};
+
+/// What to do with the run.
+enum class StopAction { Continue, Stop, NoDecision };
+
+/// Which branch of the rule produced the decision.
+enum class StopRule {
+  TooFewPoints,        ///< NoDecision: fewer than min_points points to fit (after the plateau cut)
+  AtBudget,            ///< NoDecision: the run has reached x_final
+  FitFailed,           ///< NoDecision: the extrapolator could not fit or predict (reason says why)
+  NoTarget,            ///< NoDecision: no best final value to compare with (first run)
+  OwnBestBeatsTarget,  ///< Continue: an observation of this run already beats the target
+  ProbBelowThreshold,  ///< Stop: P(final beats target) < threshold
+  OptimisticSpread,    ///< Stop: the predictive sd at x_final is below optimistic_sd
+  ProbAboveThreshold,  ///< Continue: P(final beats target) >= threshold
+};
+
+inline const char* to_string(StopAction a) {
+  switch (a) {
+    case StopAction::Continue: return "continue";
+    case StopAction::Stop: return "stop";
+    default: return "no-decision";
+  }
+}
+inline const char* to_string(StopRule r) {
+  switch (r) {
+    case StopRule::TooFewPoints: return "too-few-points";
+    case StopRule::AtBudget: return "at-budget";
+    case StopRule::FitFailed: return "fit-failed";
+    case StopRule::NoTarget: return "no-target";
+    case StopRule::OwnBestBeatsTarget: return "own-best-beats-target";
+    case StopRule::ProbBelowThreshold: return "p-below-threshold";
+    case StopRule::OptimisticSpread: return "optimistic-small-spread";
+    default: return "p-above-threshold";
+  }
+}
+
+/// The target-independent part of a decision: the fit of the current run and
+/// its predictive distribution at x_final. EarlyStopper::forecast() makes one;
+/// EarlyStopper::apply_rule() turns it and a target into a Decision.
+struct StopForecast {
+  std::size_t points_observed = 0;  ///< points observed in this run
+  std::size_t points_cut = 0;       ///< points dropped as initial plateau
+  std::size_t points_fitted = 0;    ///< points handed to the extrapolator
+  double last_x = std::numeric_limits<double>::quiet_NaN();
+  double own_best = std::numeric_limits<double>::quiet_NaN();  ///< best observation of this run
+  bool at_budget = false;           ///< last_x >= x_final
+  bool too_few = false;             ///< points_fitted < min_points
+  bool fitted = false;              ///< the predictive below is valid
+  std::string failure;              ///< why no prediction (fit failure text), when !fitted and !too_few
+  std::optional<Predictive> final;  ///< predictive of the observed value at x_final
+  double mean = std::numeric_limits<double>::quiet_NaN();   ///< final.mean()
+  double sd = std::numeric_limits<double>::quiet_NaN();     ///< final.sd()
+  double lower = std::numeric_limits<double>::quiet_NaN();  ///< central interval of the final value
+  double upper = std::numeric_limits<double>::quiet_NaN();
+  double seconds = 0;               ///< wall time of the fit and prediction
+};
+
+/// The answer to "should I stop this run?".
+struct Decision {
+  StopAction action = StopAction::NoDecision;
+  StopRule rule = StopRule::TooFewPoints;
+  std::string reason;  ///< one sentence: why this rule fired (the predicted final value is in the fields below)
+  double p_better = std::numeric_limits<double>::quiet_NaN();  ///< P(value at x_final beats target); NaN if not computed
+  double target = std::numeric_limits<double>::quiet_NaN();    ///< best final value so far (NaN: none)
+  double threshold = 0;
+  double predicted_final = std::numeric_limits<double>::quiet_NaN();  ///< predictive mean at x_final
+  double predicted_sd = std::numeric_limits<double>::quiet_NaN();
+  double lower = std::numeric_limits<double>::quiet_NaN();  ///< interval of the final value
+  double upper = std::numeric_limits<double>::quiet_NaN();
+  double level = 0.9;
+  double own_best = std::numeric_limits<double>::quiet_NaN();
+  std::size_t points_observed = 0, points_cut = 0, points_fitted = 0;
+  double seconds = 0;  ///< wall time of this decision (fit included)
+
+  bool stop() const { return action == StopAction::Stop; }
+  /// One line: action, rule, p_better, predicted final value and interval, reason.
+  std::string summary() const {
+    std::ostringstream s;
+    s << std::setprecision(4) << to_string(action) << " [" << to_string(rule) << "]";
+    if (!std::isnan(p_better)) s << " p_better=" << p_better;
+    if (!std::isnan(predicted_final))
+      s << " final=" << predicted_final << " [" << lower << ", " << upper << "]";
+    s << " (" << std::setprecision(3) << seconds * 1e3 << " ms): " << reason;
+    return s.str();
+  }
+};
+
+namespace detail {
+/// Domhan et al.'s cut_beginning, mirrored for lower-is-better metrics: the index
+/// of the first point from which `look` consecutive points are better than the
+/// first by more than `delta`; 0 (nothing cut) when there is none.
+inline std::size_t plateau_cut(const std::vector<double>& y, bool higher_is_better, double delta,
+                               std::size_t look) {
+  if (y.size() <= look) return 0;
+  for (std::size_t i = 0; i + look < y.size(); ++i) {
+    bool leaves = true;
+    for (std::size_t j = i; j < i + look && leaves; ++j) {
+      const double gain = higher_is_better ? y[j] - y[0] : y[0] - y[j];
+      leaves = gain > delta;
+    }
+    if (leaves) return i;
+  }
+  return 0;
+}
+}  // namespace detail
+
+/// Decision object for one training run at a time (see the header comment).
+/// Not thread-safe: use one per thread.
+class EarlyStopper {
+ public:
+  using Factory = std::function<std::unique_ptr<Extrapolator>()>;
+
+  /// Builds its extrapolator(s) by name with make_extrapolator (seeded with options.seed).
+  EarlyStopper(const std::string& method, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
+      : EarlyStopper(name_factory(method, options), x_final, higher_is_better, options) {}
+  /// The default method (default_early_stopping_method()).
+  EarlyStopper(double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
+      : EarlyStopper(default_early_stopping_method(), x_final, higher_is_better, options) {}
+  /// Builds extrapolators with `factory` (called once when warm_start, else once per fit).
+  EarlyStopper(Factory factory, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
+      : factory_(std::move(factory)), x_final_(x_final), opt_(options) {
+    obs_.higher_is_better = higher_is_better;
+    init();
+    if (!factory_) throw InvalidOptions("curvecast: EarlyStopper: empty extrapolator factory");
+    ex_ = factory_();
+    if (!ex_) throw InvalidOptions("curvecast: EarlyStopper: the factory returned no extrapolator");
+  }
+  /// Uses this extrapolator for every fit (warm_start must be true: it cannot be copied).
+  EarlyStopper(std::unique_ptr<Extrapolator> ex, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
+      : ex_(std::move(ex)), x_final_(x_final), opt_(options) {
+    obs_.higher_is_better = higher_is_better;
+    init();
+    if (!ex_) throw InvalidOptions("curvecast: EarlyStopper: null extrapolator");
+    if (!opt_.warm_start)
+      throw InvalidOptions("curvecast: EarlyStopper: warm_start = false needs a method name or a factory");
+  }
+
+  const EarlyStoppingOptions& options() const { return opt_; }
+  double x_final() const { return x_final_; }
+  bool higher_is_better() const { return obs_.higher_is_better; }
+  const Observations& observations() const { return obs_; }
+  const Extrapolator& extrapolator() const { return *ex_; }
+
+  /// Appends one observation (x strictly increasing, finite, x > 0; x <= x_final).
+  void observe(double x, double y) {
+    if (x > x_final_) {
+      std::ostringstream m;
+      m << "curvecast: EarlyStopper: x = " << x << " lies beyond the run's final x = " << x_final_;
+      throw InvalidInput(m.str());
+    }
+    obs_.push_back(x, y);  // validates
+    dirty_ = true;
+  }
+  /// Starts a new run: forgets the observations (options and extrapolator are kept).
+  void reset() {
+    obs_.x.clear();
+    obs_.y.clear();
+    dirty_ = true;
+    forecast_ = StopForecast{};
+  }
+
+  /// Fits (when points arrived since the last fit) and predicts the value at x_final.
+  const StopForecast& forecast() {
+    if (!dirty_) return forecast_;
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    StopForecast f;
+    const bool hib = obs_.higher_is_better;
+    f.points_observed = obs_.size();
+    if (!obs_.empty()) {
+      f.last_x = obs_.x.back();
+      f.own_best = obs_.y.front();
+      for (double v : obs_.y) f.own_best = hib ? std::max(f.own_best, v) : std::min(f.own_best, v);
+      f.at_budget = f.last_x >= x_final_;
+    }
+    f.points_cut = opt_.cut_initial_plateau
+                       ? detail::plateau_cut(obs_.y, hib, opt_.plateau_delta, opt_.plateau_look_ahead)
+                       : 0;
+    f.points_fitted = f.points_observed - f.points_cut;
+    f.too_few = f.points_fitted < opt_.min_points;
+    if (!f.too_few && !f.at_budget) {
+      try {
+        const Observations fit_obs =
+            f.points_cut == 0
+                ? obs_
+                : Observations({obs_.x.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.x.end()},
+                               {obs_.y.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.y.end()}, hib);
+        if (!opt_.warm_start) {
+          ex_ = factory_();
+          if (!ex_) throw FitFailure("the factory returned no extrapolator");
+        }
+        ex_->fit(fit_obs);
+        Predictive p = ex_->predict(x_final_);
+        f.mean = p.mean();
+        f.sd = p.sd();
+        std::tie(f.lower, f.upper) = p.interval(opt_.interval_level);
+        if (!std::isfinite(f.mean) || !std::isfinite(f.sd) || !std::isfinite(f.lower) || !std::isfinite(f.upper))
+          throw FitFailure("the prediction at x_final is not finite");
+        f.final = std::move(p);
+        f.fitted = true;
+      } catch (const std::exception& e) {  // curvecast::Error and anything an extrapolator throws
+        f.failure = e.what();
+        f.fitted = false;
+        f.final.reset();
+      }
+    }
+    f.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    forecast_ = std::move(f);
+    dirty_ = false;
+    return forecast_;
+  }
+
+  /// The decision for the current run against `best_final` (the best final value
+  /// of the runs trained so far; std::nullopt or NaN when there is none yet).
+  Decision decide(std::optional<double> best_final = std::nullopt) {
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    const StopForecast& f = forecast();
+    Decision d = apply_rule(f, best_final, opt_, obs_.higher_is_better, x_final_);
+    d.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return d;
+  }
+
+  /// The rule itself: a pure function of a forecast and a target (cheap; the
+  /// benchmark replays many targets against one forecast with it).
+  static Decision apply_rule(const StopForecast& f, std::optional<double> best_final,
+                             const EarlyStoppingOptions& opt, bool higher_is_better, double x_final) {
+    Decision d;
+    d.threshold = opt.threshold;
+    d.level = opt.interval_level;
+    d.points_observed = f.points_observed;
+    d.points_cut = f.points_cut;
+    d.points_fitted = f.points_fitted;
+    d.own_best = f.own_best;
+    d.seconds = f.seconds;
+    const bool has_target = best_final.has_value() && std::isfinite(*best_final);
+    if (has_target) d.target = *best_final;
+    if (f.fitted) {
+      d.predicted_final = f.mean;
+      d.predicted_sd = f.sd;
+      d.lower = f.lower;
+      d.upper = f.upper;
+    }
+    std::ostringstream r;
+    r << std::setprecision(4);
+    auto finish = [&](StopAction a, StopRule rule) {
+      d.action = a;
+      d.rule = rule;
+      d.reason = r.str();
+      return d;
+    };
+    const char* better = higher_is_better ? "above" : "below";
+    if (f.at_budget) {
+      r << "the run has reached its final x = " << x_final << "; nothing left to save";
+      return finish(StopAction::NoDecision, StopRule::AtBudget);
+    }
+    if (f.too_few) {
+      r << f.points_fitted << " point(s) to fit";
+      if (f.points_cut > 0) r << " after cutting a " << f.points_cut << "-point initial plateau";
+      r << "; at least " << opt.min_points << " are needed before any decision";
+      return finish(StopAction::NoDecision, StopRule::TooFewPoints);
+    }
+    if (has_target && opt.never_stop_if_own_best_beats &&
+        (higher_is_better ? f.own_best > *best_final : f.own_best < *best_final)) {
+      r << "this run's best observation " << f.own_best << " already beats the best final value " << *best_final
+        << "; never stopped";
+      if (f.fitted) d.p_better = f.final->prob_better(*best_final);
+      return finish(StopAction::Continue, StopRule::OwnBestBeatsTarget);
+    }
+    if (!f.fitted) {
+      r << "the extrapolator gave no usable prediction: " << f.failure;
+      return finish(StopAction::NoDecision, StopRule::FitFailed);
+    }
+    if (!has_target) {
+      r << "no best final value to compare with yet (first run)";
+      return finish(StopAction::NoDecision, StopRule::NoTarget);
+    }
+    d.p_better = f.final->prob_better(*best_final);
+    if (d.p_better < opt.threshold) {
+      r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
+        << " < threshold " << opt.threshold;
+      return finish(StopAction::Stop, StopRule::ProbBelowThreshold);
+    }
+    if (opt.optimistic_sd > 0 && f.sd < opt.optimistic_sd) {
+      r << "predictive sd at x_final " << f.sd << " < " << opt.optimistic_sd
+        << ": the final value is already known well enough (" << f.mean << ")";
+      return finish(StopAction::Stop, StopRule::OptimisticSpread);
+    }
+    r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
+      << " >= threshold " << opt.threshold;
+    return finish(StopAction::Continue, StopRule::ProbAboveThreshold);
+  }
+
+ private:
+  static Factory name_factory(const std::string& method, const EarlyStoppingOptions& o) {
+    FactoryOptions fo;
+    fo.seed = o.seed;
+    fo.fit.num_starts = std::max(1, o.ls_num_starts);
+    (void)make_extrapolator(method, fo);  // an unknown name throws UsageError now, not at the first fit
+    return [method, fo]() { return make_extrapolator(method, fo); };
+  }
+  void init() {
+    opt_.validate();
+    if (!std::isfinite(x_final_) || !(x_final_ > 0))
+      throw InvalidOptions("curvecast: EarlyStopper: x_final must be finite and > 0");
+  }
+
+  Factory factory_;
+  std::unique_ptr<Extrapolator> ex_;
+  double x_final_;
+  EarlyStoppingOptions opt_;
+  Observations obs_;
+  StopForecast forecast_;
+  bool dirty_ = true;
+};
+
+}  // namespace curvecast

@@ -1,0 +1,226 @@
+// Tests of the Bayesian posterior extrapolators (ensemble and single family).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include <curvecast/detail/rng.hpp>
+#include <curvecast/factory.hpp>
+#include <curvecast/json.hpp>
+#include <curvecast/posterior.hpp>
+
+using namespace curvecast;
+
+namespace {
+// A curve of the LC-PFN prior's kind: 0.4 pow3 + 0.3 ilog2 + 0.5 janoschek, noise sd 0.01.
+double truth(double x) {
+  const double pow3 = 0.9 - 0.5 * std::pow(x, -0.7);
+  const double ilog2 = 0.6 - 0.3 / std::log(x + 1);
+  const double jan = 0.8 - (0.8 - 0.1) * std::exp(-0.05 * std::pow(x, 0.9));
+  return 0.4 * pow3 + 0.3 * ilog2 + 0.5 * jan;
+}
+Observations noisy_curve(int n, double sigma, std::uint64_t seed) {
+  detail::Rng r(seed);
+  Observations o;
+  o.higher_is_better = true;
+  for (int i = 1; i <= n; ++i) o.push_back(i, truth(i) + sigma * r.normal());
+  return o;
+}
+double mean_tail_ll(const Extrapolator& ex, const Observations& full, std::size_t k) {
+  double s = 0;
+  for (std::size_t i = k; i < full.size(); ++i) s += std::max(-50.0, ex.predict(full.x[i]).log_density(full.y[i]));
+  return s / static_cast<double>(full.size() - k);
+}
+}  // namespace
+
+CATCH_TEST_CASE("LC-PFN prior ensemble on prior curves: calibrated, better than last", "[posterior]") {
+  // 20 curves of the LC-PFN prior dev file (every 50th), cutoff 20%.
+  const CurveSet set = read_curve_set(std::string(CURVECAST_DATA_DIR) + "/lcpfn_prior/prior_seed1_1000.json");
+  double ll = 0, ll_last = 0, covered = 0, points = 0, rhat_ok = 0;
+  int curves = 0;
+  for (std::size_t c = 0; c < set.curves.size(); c += 50, ++curves) {
+    const Observations full = set.curves[c].observations(true);
+    const Observations obs = full.prefix(20);
+    PosteriorExtrapolator ex(PosteriorOptions::lcpfn());
+    ex.fit(obs);
+    const SamplerDiagnostics& d = ex.diagnostics();
+    CATCH_CHECK(d.acceptance_fraction > 0.1);
+    CATCH_CHECK(d.ess > 200);
+    rhat_ok += d.split_rhat < 1.1;
+    LastValueExtrapolator last;
+    last.fit(obs);
+    ll += mean_tail_ll(ex, full, 20);
+    ll_last += mean_tail_ll(last, full, 20);
+    for (std::size_t i = 20; i < full.size(); ++i) {
+      const auto iv = ex.predict(full.x[i]).interval(0.9);
+      covered += full.y[i] >= iv.first && full.y[i] <= iv.second;
+      points += 1;
+    }
+  }
+  ll /= curves;
+  ll_last /= curves;
+  CATCH_INFO("mean ll " << ll << " vs last " << ll_last << ", cover90 " << covered / points);
+  CATCH_CHECK(ll > ll_last + 1.0);
+  // Published Domhan-style MCMC under this prior at 20%: 1.939 (LC-PFN paper, Table 3);
+  // 20 curves have a standard error of about 0.15.
+  CATCH_CHECK(ll > 1.939 - 0.3);
+  CATCH_CHECK(covered / points > 0.8);
+  CATCH_CHECK(covered / points < 0.97);
+  CATCH_CHECK(rhat_ok >= 0.8 * curves);
+}
+
+CATCH_TEST_CASE("LC-PFN prior ensemble on one synthetic curve: basic answers", "[posterior]") {
+  const Observations full = noisy_curve(100, 0.01, 3);
+  const Observations obs = full.prefix(30);
+  PosteriorExtrapolator ex(PosteriorOptions::lcpfn());
+  ex.fit(obs);
+  CATCH_CHECK(ex.name() == "ensemble:lcpfn");
+  LastValueExtrapolator last;
+  last.fit(obs);
+  CATCH_CHECK(mean_tail_ll(ex, full, 30) > mean_tail_ll(last, full, 30) + 0.5);
+  // Probability of beating a threshold agrees with the predictive's cdf.
+  const Predictive p = ex.predict(100);
+  CATCH_CHECK(ex.prob_better(100, p.quantile(0.3)) == Catch::Detail::Approx(0.7).margin(0.01));
+  const AsymptoteEstimate a = ex.asymptote(0.9);
+  CATCH_CHECK(a.available);
+  CATCH_CHECK(a.lower < a.upper);
+  CATCH_CHECK(a.lower <= a.value);
+  CATCH_CHECK(a.value <= a.upper);
+}
+
+CATCH_TEST_CASE("default prior: any scale and direction, undone in the answers", "[posterior]") {
+  const Observations base = noisy_curve(40, 0.01, 8);
+  // A loss-like version: y' = 500 - 1000 y (lower is better).
+  Observations flipped;
+  flipped.higher_is_better = false;
+  for (std::size_t i = 0; i < base.size(); ++i) flipped.push_back(base.x[i] * 1e3, 500 - 1000 * base.y[i]);
+  PosteriorOptions o;
+  o.seed = 4;
+  PosteriorExtrapolator a(o), b(o);
+  a.fit(base.prefix(20));
+  b.fit(flipped.prefix(20));
+  for (double x : {25.0, 40.0, 80.0}) {
+    const Predictive pa = a.predict(x), pb = b.predict(x * 1e3);
+    CATCH_CHECK(pb.mean() == Catch::Detail::Approx(500 - 1000 * pa.mean()).epsilon(1e-6));
+    CATCH_CHECK(pb.sd() == Catch::Detail::Approx(1000 * pa.sd()).epsilon(1e-6));
+    const double y = pa.mean() + 0.5 * pa.sd();
+    CATCH_CHECK(pb.log_density(500 - 1000 * y) == Catch::Detail::Approx(pa.log_density(y) - std::log(1000.0)).margin(1e-6));
+    CATCH_CHECK(pb.prob_better(500 - 1000 * y) == Catch::Detail::Approx(pa.prob_better(y)).margin(1e-9));
+  }
+  // Tail predictions are sensible: within the last value +- 0.2.
+  CATCH_CHECK(std::abs(a.predict(40).mean() - base.y[39]) < 0.1);
+}
+
+CATCH_TEST_CASE("joint draws of the future curve", "[posterior]") {
+  const Observations obs = noisy_curve(25, 0.01, 5);
+  PosteriorExtrapolator ex(PosteriorOptions::lcpfn());
+  ex.fit(obs);
+  const std::vector<double> xs{30, 31, 60, 100};
+  const Eigen::MatrixXd d1 = ex.sample_curves(xs, 2000, 9), d2 = ex.sample_curves(xs, 2000, 9);
+  CATCH_CHECK(d1 == d2);
+  CATCH_REQUIRE(d1.rows() == 2000);
+  CATCH_REQUIRE(d1.cols() == 4);
+  // Neighbouring points of one draw move together (joint, not marginal draws).
+  const Eigen::ArrayXd a = d1.col(0).array() - d1.col(0).mean(), b = d1.col(1).array() - d1.col(1).mean();
+  const double corr = (a * b).mean() / std::sqrt((a * a).mean() * (b * b).mean());
+  CATCH_CHECK(corr > 0.95);
+  // Draws agree with the marginal predictive mean (noise-free draws, same mean).
+  CATCH_CHECK(d1.col(3).mean() == Catch::Detail::Approx(ex.predict(100).mean()).margin(4 * ex.predict(100).sd() / std::sqrt(2000.0)));
+  // With noise the spread grows.
+  const Eigen::MatrixXd dn = ex.sample_curves(xs, 2000, 9, true);
+  const Eigen::ArrayXd c = dn.col(0).array() - dn.col(0).mean();
+  CATCH_CHECK((c * c).mean() > (a * a).mean());
+}
+
+CATCH_TEST_CASE("warm start: extending the observations reuses the ensemble", "[posterior]") {
+  const Observations full = noisy_curve(60, 0.01, 2);
+  PosteriorExtrapolator ex(PosteriorOptions::lcpfn());
+  ex.fit(full.prefix(30));
+  CATCH_CHECK_FALSE(ex.diagnostics().warm_started);
+  const long cold = ex.diagnostics().evaluations;
+  ex.fit(full.prefix(31));
+  CATCH_CHECK(ex.diagnostics().warm_started);
+  CATCH_CHECK(ex.diagnostics().evaluations < cold / 2);
+  CATCH_CHECK(ex.diagnostics().split_rhat < 1.3);
+  // Different data: cold again.
+  ex.fit(noisy_curve(31, 0.02, 99));
+  CATCH_CHECK_FALSE(ex.diagnostics().warm_started);
+  // warm_start = false: always cold.
+  PosteriorOptions o = PosteriorOptions::lcpfn();
+  o.warm_start = false;
+  PosteriorExtrapolator cold_ex(o);
+  cold_ex.fit(full.prefix(30));
+  cold_ex.fit(full.prefix(31));
+  CATCH_CHECK_FALSE(cold_ex.diagnostics().warm_started);
+}
+
+CATCH_TEST_CASE("same seed, same answer", "[posterior]") {
+  const Observations obs = noisy_curve(20, 0.02, 6);
+  PosteriorOptions o = PosteriorOptions::lcpfn();
+  o.seed = 17;
+  PosteriorExtrapolator a(o), b(o);
+  a.fit(obs);
+  b.fit(obs);
+  CATCH_CHECK(a.predict(70).mean() == b.predict(70).mean());
+  CATCH_CHECK(a.predict(70).log_density(0.6) == b.predict(70).log_density(0.6));
+  o.threads = 2;
+  PosteriorExtrapolator c(o);
+  c.fit(obs);
+  CATCH_CHECK(a.predict(70).mean() == c.predict(70).mean());
+}
+
+CATCH_TEST_CASE("single-family posterior recovers a pow3 curve", "[posterior]") {
+  detail::Rng r(12);
+  Observations obs;
+  obs.higher_is_better = true;
+  for (int i = 1; i <= 40; ++i) obs.push_back(i, 0.8 - 0.5 * std::pow(i, -0.6) + 0.005 * r.normal());
+  auto ex = make_extrapolator("mcmc:pow3");
+  ex->fit(obs);
+  CATCH_CHECK(ex->name() == "mcmc:pow3");
+  const AsymptoteEstimate a = ex->asymptote(0.95);
+  CATCH_REQUIRE(a.available);
+  CATCH_CHECK(a.lower < 0.8);
+  CATCH_CHECK(a.upper > 0.8);
+  const Predictive p = ex->predict(200);
+  const double t200 = 0.8 - 0.5 * std::pow(200, -0.6);
+  CATCH_CHECK(std::abs(p.mean() - t200) < 3 * p.sd());
+  auto* post = dynamic_cast<PosteriorExtrapolator*>(ex.get());
+  CATCH_REQUIRE(post != nullptr);
+  CATCH_CHECK(post->diagnostics().acceptance_fraction > 0.1);
+}
+
+CATCH_TEST_CASE("factory names, errors and options", "[posterior]") {
+  for (const char* n : {"ensemble", "ensemble:lcpfn", "mcmc:mmf4", "mcmc:janoschek"}) {
+    auto ex = make_extrapolator(n);
+    CATCH_CHECK(ex->name() == n);
+    CATCH_CHECK_THROWS_AS(ex->predict(3), UsageError);
+  }
+  CATCH_CHECK_THROWS_AS(make_extrapolator("mcmc:nonsense"), UsageError);
+  PosteriorExtrapolator ex;
+  CATCH_CHECK_THROWS_AS(ex.fit(Observations({1.0}, {0.5}, true)), InvalidInput);
+  CATCH_CHECK_THROWS_AS(ex.fit(Observations({1.0, 2.0, 2.0}, {0.5, 0.6, 0.7}, true)), InvalidInput);
+  PosteriorOptions o;
+  o.walkers = 7;
+  CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+  o = PosteriorOptions{};
+  o.families = {"pow3", "weibull"};
+  CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+  o = PosteriorOptions{};
+  o.lower = 2;
+  CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+  o = PosteriorOptions{};
+  o.single_family = "nope";
+  CATCH_CHECK_THROWS_AS(PosteriorExtrapolator{o}, InvalidOptions);
+  // A constant curve fits (documented fallback scale) and predicts finite values.
+  PosteriorExtrapolator c;
+  c.fit(Observations({1, 2, 3, 4, 5}, {0.3, 0.3, 0.3, 0.3, 0.3}, false));
+  CATCH_CHECK(std::isfinite(c.predict(10).mean()));
+  CATCH_CHECK(std::isfinite(c.predict(10).log_density(0.3)));
+  // Options of the ensemble: with mmf and recency weighting.
+  PosteriorOptions m;
+  m.families = {"pow3", "janoschek", "mmf"};
+  m.recency = true;
+  PosteriorExtrapolator mm(m);
+  mm.fit(noisy_curve(20, 0.01, 1));
+  CATCH_CHECK(std::isfinite(mm.predict(50).mean()));
+}
