@@ -40,7 +40,14 @@ void check_predictive(const Predictive& p) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::vector<std::string> methods = extrapolator_names();
+  // Posteriors (ensemble, mcmc:*) are left out: PosteriorOptions has no time
+  // budget yet, so one input could exceed -timeout under the sanitizers.
+  static const std::vector<std::string> methods = [] {
+    std::vector<std::string> m;
+    for (const auto& n : extrapolator_names())
+      if (n.rfind("ensemble", 0) != 0 && n.rfind("mcmc:", 0) != 0) m.push_back(n);
+    return m;
+  }();
   fuzz::Bytes b{data, size};
   const std::string method = methods[b.u8() % methods.size()];
   const std::uint8_t flags = b.u8();
