@@ -18,7 +18,7 @@
 
 int main(int argc, char** argv) {
   std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
-  std::string curve = "0", method = "ls:akaike";
+  std::string curve = "0", method = "ensemble";  // the MCMC posterior
   long observe = 10;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
