@@ -27,7 +27,7 @@
 // curve's index, so the output does not depend on the thread count (times aside).
 //
 // Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
-//                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut]
+//                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F]
 //                 [--max-tasks N] [--max-curves-per-task N] [--out FILE.json]
 #include <algorithm>
 #include <atomic>
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   cc::EarlyStoppingOptions base;
   const char* usage =
       "usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N] [--method NAME]\n"
-      "                [--seed S] [--min-points K] [--no-plateau-cut] [--max-tasks N]\n"
+      "                [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F] [--max-tasks N]\n"
       "                [--max-curves-per-task N] [--num-starts N] [--out FILE.json]\n";
   try {
     for (int i = 1; i < argc; ++i) {
@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
       else if (a == "--seed") base_seed = std::strtoull(next().c_str(), nullptr, 10);
       else if (a == "--min-points") base.min_points = static_cast<std::size_t>(std::atol(next().c_str()));
       else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
+      else if (a == "--plateau-patience") base.plateau_patience = std::atof(next().c_str());
       else if (a == "--max-tasks") max_tasks = std::atol(next().c_str());
       else if (a == "--max-curves-per-task") max_curves = std::atol(next().c_str());
       else if (a == "--out") out_path = next();
@@ -371,9 +372,9 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
     // Table.
-    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s\n",
+    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s, plateau patience %g\n",
                 data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
-                base.min_points, base.cut_initial_plateau ? "on" : "off");
+                base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_patience);
     std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
                 fits, total_seconds);
     const bool many_tasks = task_names.size() > 12;
@@ -400,6 +401,7 @@ int main(int argc, char** argv) {
       j["threads"] = threads;
       j["min_points"] = base.min_points;
       j["plateau_cut"] = base.cut_initial_plateau;
+      j["plateau_patience"] = base.plateau_patience;
       j["tasks"] = task_names.size();
       j["curves"] = curves_used.size();
       j["max_tasks"] = max_tasks;

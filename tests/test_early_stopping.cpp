@@ -247,6 +247,47 @@ CATCH_TEST_CASE("the initial plateau is cut before fitting", "[early_stopping]")
   CATCH_CHECK(nocut.decide(0.2).points_cut == 0);
 }
 
+CATCH_TEST_CASE("plateau patience: no decision while a run has not started to learn", "[early_stopping]") {
+  // A loss stuck at ln 2 (chance) for 8 of 50 epochs; the target 0.3 is far below.
+  std::vector<double> y;
+  for (int e = 1; e <= 8; ++e) y.push_back(0.693 + 0.001 * ((e % 3) - 1));
+  for (int e = 9; e <= 50; ++e) y.push_back(0.25 + 0.44 * std::exp(-(e - 8) / 6.0));
+  // Leaving is confirmed by 5 consecutive points better than the first by > 0.05.
+  CATCH_CHECK(!cc::detail::left_plateau({0.69, 0.69, 0.63, 0.62}, false, 0.05, 5));
+  CATCH_CHECK(!cc::detail::left_plateau({0.69, 0.63, 0.62, 0.66, 0.6, 0.58, 0.55}, false, 0.05, 5));
+  CATCH_CHECK(cc::detail::left_plateau({0.69, 0.63, 0.62, 0.6, 0.58, 0.55}, false, 0.05, 5));
+  CATCH_CHECK(cc::detail::left_plateau({0.31, 0.37, 0.38, 0.4, 0.42, 0.45}, true, 0.05, 5));
+  CATCH_CHECK(!cc::detail::left_plateau({0.69, 0.63, 0.62, 0.6, 0.58, 0.55}, true, 0.05, 5));
+  cc::EarlyStoppingOptions o;
+  o.plateau_patience = 0.3;  // wait up to x = 15 of 50
+  cc::EarlyStopper patient("ls:akaike", 50, false, o), classic("ls:akaike", 50, false);
+  feed(patient, y, 7);
+  feed(classic, y, 7);
+  const cc::Decision dp = patient.decide(0.3), dc = classic.decide(0.3);
+  CATCH_CHECK(dc.action == cc::StopAction::Stop);  // the classic rule extrapolates the flat start and stops it
+  CATCH_CHECK(dp.action == cc::StopAction::NoDecision);
+  CATCH_CHECK(dp.rule == cc::StopRule::StillOnPlateau);
+  CATCH_CHECK(std::string(cc::to_string(dp.rule)) == "still-on-plateau");
+  CATCH_CHECK(dp.reason.find("plateau") != std::string::npos);
+  CATCH_CHECK(dp.p_better < 0.05);  // the numbers are still reported
+  // Once it leaves the plateau the ordinary rule applies again (still improving: continue).
+  for (int e = 8; e <= 14; ++e) patient.observe(e, y[static_cast<std::size_t>(e - 1)]);
+  CATCH_CHECK(patient.decide(0.3).rule != cc::StopRule::StillOnPlateau);
+  // A run that never leaves it is judged once patience runs out (x >= 15).
+  cc::EarlyStopper stuck("ls:akaike", 50, false, o);
+  for (int e = 1; e <= 14; ++e) stuck.observe(e, 0.693 + 0.001 * ((e % 3) - 1));
+  CATCH_CHECK(stuck.decide(0.3).rule == cc::StopRule::StillOnPlateau);
+  stuck.observe(15, 0.693);
+  CATCH_CHECK(stuck.decide(0.3).action == cc::StopAction::Stop);
+  // Mirrored for higher-is-better metrics.
+  cc::EarlyStopper acc("ls:akaike", 50, true, o);
+  for (int e = 1; e <= 7; ++e) acc.observe(e, 1 - y[static_cast<std::size_t>(e - 1)]);
+  CATCH_CHECK(acc.decide(0.7).rule == cc::StopRule::StillOnPlateau);
+  // Validation.
+  o.plateau_patience = 1.5;
+  CATCH_CHECK_THROWS_AS(o.validate(), cc::InvalidOptions);
+}
+
 CATCH_TEST_CASE("optimistic stop on a small predictive spread", "[early_stopping]") {
   // A run that will beat the target (so the probability rule says continue),
   // predicted with a small spread: only the optimistic option stops it.

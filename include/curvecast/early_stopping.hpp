@@ -67,6 +67,7 @@ struct EarlyStoppingOptions {
   bool cut_initial_plateau = true;      ///< drop the initial plateau before fitting (Domhan's cut_beginning)
   double plateau_delta = 0.05;          ///< raw units: a point leaves the plateau when better than the first by more; >= 0
   std::size_t plateau_look_ahead = 5;   ///< consecutive points that must leave the plateau; >= 1
+  double plateau_patience = 0;          ///< > 0: no decision before the run has left its initial plateau (plateau_look_ahead points beating the first by plateau_delta), up to x = patience * x_final; 0 = off
   double optimistic_sd = 0;             ///< > 0: also stop when the predictive sd at x_final is below it (raw units); 0 = off
   bool never_stop_if_own_best_beats = true;  ///< Continue while the run's own best observation beats the target
   double interval_level = 0.9;          ///< level of the reported interval of the final value; in (0, 1)
@@ -80,6 +81,7 @@ struct EarlyStoppingOptions {
     if (min_points < 2) bad("min_points must be >= 2");
     if (!(plateau_delta >= 0) || !std::isfinite(plateau_delta)) bad("plateau_delta must be finite and >= 0");
     if (plateau_look_ahead < 1) bad("plateau_look_ahead must be >= 1");
+    if (!(plateau_patience >= 0 && plateau_patience <= 1)) bad("plateau_patience must lie in [0, 1] (0 = off)");
     if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
     if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");
     if (ls_num_starts < 1) bad("ls_num_starts must be >= 1");
@@ -95,6 +97,7 @@ enum class StopRule {
   AtBudget,            ///< NoDecision: the run has reached x_final
   FitFailed,           ///< NoDecision: the extrapolator could not fit or predict (reason says why)
   NoTarget,            ///< NoDecision: no best final value to compare with (first run)
+  StillOnPlateau,      ///< NoDecision: the run has not left its initial plateau yet (plateau_patience)
   OwnBestBeatsTarget,  ///< Continue: an observation of this run already beats the target
   ProbBelowThreshold,  ///< Stop: P(final beats target) < threshold
   OptimisticSpread,    ///< Stop: the predictive sd at x_final is below optimistic_sd
@@ -114,6 +117,7 @@ inline const char* to_string(StopRule r) {
     case StopRule::AtBudget: return "at-budget";
     case StopRule::FitFailed: return "fit-failed";
     case StopRule::NoTarget: return "no-target";
+    case StopRule::StillOnPlateau: return "still-on-plateau";
     case StopRule::OwnBestBeatsTarget: return "own-best-beats-target";
     case StopRule::ProbBelowThreshold: return "p-below-threshold";
     case StopRule::OptimisticSpread: return "optimistic-small-spread";
@@ -132,6 +136,7 @@ struct StopForecast {
   double own_best = std::numeric_limits<double>::quiet_NaN();  ///< best observation of this run
   bool at_budget = false;           ///< last_x >= x_final
   bool too_few = false;             ///< points_fitted < min_points
+  bool on_plateau = false;          ///< no plateau_look_ahead consecutive points beat the first by more than plateau_delta yet
   bool fitted = false;              ///< the predictive below is valid
   std::string failure;              ///< why no prediction (fit failure text), when !fitted and !too_few
   std::optional<Predictive> final;  ///< predictive of the observed value at x_final
@@ -188,6 +193,21 @@ inline std::size_t plateau_cut(const std::vector<double>& y, bool higher_is_bett
     if (leaves) return i;
   }
   return 0;
+}
+}  // namespace detail
+
+namespace detail {
+/// Whether the run has left its initial plateau: `look` consecutive points
+/// (or all points after the first, if fewer) better than the first by more
+/// than `delta`.
+inline bool left_plateau(const std::vector<double>& y, bool higher_is_better, double delta, std::size_t look) {
+  std::size_t run = 0;
+  for (std::size_t j = 1; j < y.size(); ++j) {
+    const double gain = higher_is_better ? y[j] - y[0] : y[0] - y[j];
+    run = gain > delta ? run + 1 : 0;
+    if (run >= look) return true;
+  }
+  return false;
 }
 }  // namespace detail
 
@@ -264,6 +284,7 @@ class EarlyStopper {
                        ? detail::plateau_cut(obs_.y, hib, opt_.plateau_delta, opt_.plateau_look_ahead)
                        : 0;
     f.points_fitted = f.points_observed - f.points_cut;
+    f.on_plateau = !detail::left_plateau(obs_.y, hib, opt_.plateau_delta, opt_.plateau_look_ahead);
     f.too_few = f.points_fitted < opt_.min_points;
     if (!f.too_few && !f.at_budget) {
       try {
@@ -353,6 +374,13 @@ class EarlyStopper {
         << "; never stopped";
       if (f.fitted) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::Continue, StopRule::OwnBestBeatsTarget);
+    }
+    if (opt.plateau_patience > 0 && f.on_plateau && f.last_x < opt.plateau_patience * x_final) {
+      r << "the run has not left its initial plateau yet (" << opt.plateau_look_ahead
+        << " consecutive points better than the first by more than " << opt.plateau_delta << ") at x = " << f.last_x << " < " << opt.plateau_patience << " * x_final; a curve that has not started to"
+        << " learn says nothing about its take-off";
+      if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
+      return finish(StopAction::NoDecision, StopRule::StillOnPlateau);
     }
     if (!f.fitted) {
       r << "the extrapolator gave no usable prediction: " << f.failure;
