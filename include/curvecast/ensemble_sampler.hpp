@@ -127,6 +127,7 @@ struct HalfKde {
   double h = 1;
   Eigen::MatrixXd L;             // Cholesky factor of C
   std::vector<double> centres;   // m x D, row-major
+  std::vector<double> white;     // L^-1 centres, m x D, row-major
   void build(const std::vector<double>& pos, int k0, int m_, int D_, double bandwidth) {
     D = D_;
     m = m_;
@@ -146,20 +147,32 @@ struct HalfKde {
     L = llt.matrixL();
     for (int d = 0; d < D; ++d) ok = ok && L(d, d) > 1e-12 * std::sqrt(C.trace());
     h = bandwidth > 0 ? bandwidth : std::pow(static_cast<double>(m), -1.0 / (D + 4));
+    white.resize(centres.size());
+    for (int j = 0; j < m; ++j)
+      for (int i = 0; i < D; ++i) {
+        double s = centres[static_cast<std::size_t>(j) * D + i];
+        for (int k = 0; k < i; ++k) s -= L(i, k) * white[static_cast<std::size_t>(j) * D + k];
+        white[static_cast<std::size_t>(j) * D + i] = s / L(i, i);
+      }
   }
-  /// log q(x) up to a constant.
+  /// log q(x) up to a constant. The centres are whitened once (build), so
+  /// each call solves L u = x once and sums over the centres in O(m D).
   double log_q(const double* x, double* scratch) const {
+    for (int i = 0; i < D; ++i) {  // forward solve L u = x
+      double s = x[i];
+      for (int k = 0; k < i; ++k) s -= L(i, k) * scratch[k];
+      scratch[i] = s / L(i, i);
+    }
+    const double c2 = -0.5 / (h * h);
     double mx = -std::numeric_limits<double>::infinity(), acc = 0;
     for (int j = 0; j < m; ++j) {
-      const double* c = &centres[static_cast<std::size_t>(j) * D];
+      const double* w = &white[static_cast<std::size_t>(j) * D];
       double q = 0;
-      for (int i = 0; i < D; ++i) {  // forward solve L u = (x - c)
-        double s = x[i] - c[i];
-        for (int k = 0; k < i; ++k) s -= L(i, k) * scratch[k];
-        scratch[i] = s / L(i, i);
-        q += scratch[i] * scratch[i];
+      for (int i = 0; i < D; ++i) {
+        const double e = scratch[i] - w[i];
+        q += e * e;
       }
-      const double v = -0.5 * q / (h * h);
+      const double v = c2 * q;
       if (v > mx) {
         acc = acc * std::exp(mx - v) + 1;
         mx = v;

@@ -297,10 +297,16 @@ class BasisModel {
       // Kalman whitening of the columns and z under sigma^2 I + lambda^2 K_brownian.
       const double s2 = std::exp(2 * ls), l2 = std::exp(2 * th[shape_ + 1]);
       double m[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
-      double P = 0, sum_log_f = 0;
+      double P = 0, sum_log_f = 0, prod_f = 1;
       q = 0;
       for (int i = 0; i < n_; ++i) {
-        const double Pm = P + l2 * ds_[i], F = Pm + s2, K = Pm / F, isf = 1.0 / std::sqrt(F);
+        const double Pm = P + l2 * ds_[i], F = Pm + s2, inv_f = 1.0 / F, K = Pm * inv_f, isf = std::sqrt(inv_f);
+        // sum of ln F by products of 8 (F >= sigma^2 >= e^-50: no underflow)
+        prod_f *= F;
+        if ((i & 7) == 7) {
+          sum_log_f += std::log(prod_f);
+          prod_f = 1;
+        }
         for (int a = 0; a < p; ++a) {
           const double e = X(i, a) - m[a];
           v[a] = e * isf;
@@ -317,6 +323,7 @@ class BasisModel {
         }
         q += v[p] * v[p];
       }
+      sum_log_f += std::log(prod_f);
       if (kf) {
         std::copy(m, m + p + 1, kf);
         kf[p + 1] = P;
