@@ -402,3 +402,25 @@ CATCH_TEST_CASE("fuzz finding 3: sample_curves returned NaN beyond a family's do
   const Eigen::MatrixXd near = ex->sample_curves({12, 48}, 4, 7);  // inside the domain: fine
   CATCH_CHECK(near.allFinite());
 }
+
+CATCH_TEST_CASE("fuzz finding 5: mcmc:<family> with an odd dimension and few walkers failed", "[reliability][fuzz-regression]") {
+  // fuzz_fit (posteriors): single-family posteriors raise the walker count to
+  // the sampler's minimum for their dimension D = params + 1, but the minimum
+  // was 2D + 2 + (D % 2), odd for odd D (pow4: 13), so valid options
+  // (walkers = 10, even) ended in the sampler's InvalidInput "needs an even
+  // number of walkers". Now max(walkers, 2D + 2), which is even.
+  const Observations obs = power_curve(20, 1, 20, 1.0, 0.01, 44);
+  for (const char* fam : {"pow4", "mmf4", "pow3", "exp4"}) {
+    CATCH_INFO(fam);
+    PosteriorOptions o = PosteriorOptions::single(fam);
+    o.walkers = 10;
+    o.burn_in = 20;
+    o.steps = 20;
+    PosteriorExtrapolator ex(o);
+    CATCH_REQUIRE_NOTHROW(ex.fit(obs));
+    const int D = find_family(fam).num_params + 1;
+    CATCH_CHECK(ex.diagnostics().walkers == std::max(10, 2 * D + 2));
+    CATCH_CHECK(ex.diagnostics().walkers % 2 == 0);
+    check_finite(ex.predict(60));
+  }
+}

@@ -648,7 +648,7 @@ class PosteriorExtrapolator : public Extrapolator {
       single_z_[i] = norm_.z(obs.y[i]);
     }
     single_w_ = loglik_weights(n);
-    const int P = fam.num_params, D = P + 1, W = std::max(opt_.walkers, 2 * D + 2 + (D % 2));
+    const int P = fam.num_params, D = P + 1, W = std::max(opt_.walkers, 2 * D + 2);  // even: walkers is even
     lo_.assign(P, 0.0);
     hi_.assign(P, 0.0);
     detail::Summary sm;
