@@ -424,3 +424,29 @@ CATCH_TEST_CASE("fuzz finding 5: mcmc:<family> with an odd dimension and few wal
     check_finite(ex.predict(60));
   }
 }
+
+CATCH_TEST_CASE("fuzz finding 6: a posterior's sample_curves returned NaN beyond a family's domain", "[reliability][fuzz-regression]") {
+  // fuzz_fit (posteriors), after 954 executions: mcmc:loglog_linear
+  // (ln(a ln x + b)) on a falling curve draws a < 0, undefined far beyond the
+  // data; predict() already fell back to the last observation for such draws,
+  // sample_curves returned NaN. Now it falls back the same way (plus the
+  // discrepancy walk). The curve is the fuzzer's input.
+  const Observations obs({1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 17},
+                         {0.89996337890625, 0.6363525390625, 0.51959228515625, 0.449981689453125, 0.4024658203125,
+                          0.367401123046875, 0.27056884765625, 0.27056884765625, 0.27056884765625,
+                          0.27056884765625, 0.27056884765625, 0.27056884765625},
+                         false);
+  PosteriorOptions o = PosteriorOptions::single("loglog_linear");
+  o.seed = 7;
+  o.burn_in = 100;
+  o.steps = 100;
+  o.monotone = true;
+  PosteriorExtrapolator ex(o);
+  ex.fit(obs);
+  const std::vector<double> xs{17, 1700, 2771, 1e6, 1e12};
+  for (bool noise : {false, true}) {
+    const Eigen::MatrixXd paths = ex.sample_curves(xs, 64, 7, noise);
+    CATCH_CHECK(paths.allFinite());
+  }
+  for (double x : xs) check_finite(ex.predict(x));
+}

@@ -263,6 +263,7 @@ class PosteriorExtrapolator : public Extrapolator {
         prev_var = std::max(prev_var, var);
         double v = norm_.y(curve_value(comp_[s], norm_.t(xs[j])) + walk);
         if (with_noise) v += norm_.sd(comp_[s].sigma) * rng.normal();
+        if (!std::isfinite(v)) v = norm_.y(norm_.z(obs_.y.back()) + walk);  // as predict(): never a NaN (fuzz finding 6)
         out(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(j)) = v;
       }
     }
