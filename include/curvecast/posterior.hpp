@@ -557,10 +557,10 @@ class PosteriorExtrapolator : public Extrapolator {
     const int D = model_.dim(), W = opt_.walkers;
     int N = opt_.prior_draws;
     detail::Rng rng(detail::derive_seed(opt_.seed, 0x9a1));
-    const std::size_t reserve = static_cast<std::size_t>(std::min(N, 1 << 16));
+    // Storage grows in blocks, so a budget-cut start with a huge prior_draws
+    // allocates only for the draws it makes.
+    constexpr int kBlock = 1 << 16;
     std::vector<double> th, lw;
-    th.reserve(reserve * D);
-    lw.reserve(reserve);
     double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis];
     double mx = -std::numeric_limits<double>::infinity();
     for (int i = 0; i < N; ++i) {
@@ -569,9 +569,13 @@ class PosteriorExtrapolator : public Extrapolator {
         N = i;
         break;
       }
-      th.resize(th.size() + static_cast<std::size_t>(D));
+      if (i % kBlock == 0) {
+        const std::size_t upto = static_cast<std::size_t>(std::min(N - i, kBlock)) + static_cast<std::size_t>(i);
+        th.resize(upto * static_cast<std::size_t>(D));
+        lw.resize(upto);
+      }
       model_.draw_prior(rng, &th[static_cast<std::size_t>(i) * D]);
-      lw.push_back(model_.conditional(&th[static_cast<std::size_t>(i) * D], L, mu));
+      lw[i] = model_.conditional(&th[static_cast<std::size_t>(i) * D], L, mu);
       mx = std::max(mx, lw[i]);
     }
     if (!std::isfinite(mx)) throw FitFailure("curvecast: " + name() + ": every prior draw has zero likelihood");
