@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
       const int n = std::stoi(get("--n", "50")), ncurves = std::stoi(get("--curves", "40"));
       const std::string method = get("--method", "ensemble:lcpfn");
       std::vector<double> ms, cpu_ms, ess_per_s, rhat, warm_ms, ls_ms, acc, tau;
-      int conv = 0, used = 0;
+      int conv = 0, used = 0, extended = 0;
       for (std::size_t c = 0; c < set.curves.size() && used < ncurves; ++c) {
         const Curve& cv = set.curves[c];
         if (static_cast<int>(cv.x.size()) < n + 1) continue;
@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
           po.prior_draws = std::stoi(get("--prior-draws", std::to_string(po.prior_draws)));
           po.start_ess = std::stod(get("--start-ess", std::to_string(po.start_ess)));
           po.kde_fraction = std::stod(get("--kde", std::to_string(po.kde_fraction)));
+          po.max_extensions = std::stoi(get("--extensions", std::to_string(po.max_extensions)));
           ex = std::make_unique<PosteriorExtrapolator>(po);
         } else {
           ex = make_extrapolator(method);
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
           acc.push_back(d.acceptance_fraction);
           tau.push_back(d.autocorr_time);
           conv += d.converged();
+          extended += d.extensions > 0;
           // Warm refit with one more point.
           Observations more = cv.observations(set.higher_is_better).prefix(static_cast<std::size_t>(n + 1));
           c0 = cpu_seconds();
@@ -141,13 +143,14 @@ int main(int argc, char** argv) {
                   set.source.substr(0, 40).c_str(), n);
       std::printf("  cold fit, wall      median %.2f ms  (min %.2f, max %.2f)\n", median(ms),
                   *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()));
-      std::printf("  cold fit, thread CPU median %.2f ms  (min %.2f, max %.2f)\n", median(cpu_ms),
-                  *std::min_element(cpu_ms.begin(), cpu_ms.end()), *std::max_element(cpu_ms.begin(), cpu_ms.end()));
+      std::printf("  cold fit, thread CPU median %.2f ms  (min %.2f, max %.2f, mean %.2f)\n", median(cpu_ms),
+                  *std::min_element(cpu_ms.begin(), cpu_ms.end()), *std::max_element(cpu_ms.begin(), cpu_ms.end()),
+                  std::accumulate(cpu_ms.begin(), cpu_ms.end(), 0.0) / static_cast<double>(cpu_ms.size()));
       if (!warm_ms.empty()) {
         std::printf("  warm refit (+1 pt), CPU median %.2f ms\n", median(warm_ms));
         std::printf("  ESS / CPU s (final value) median %.0f\n", median(ess_per_s));
-        std::printf("  split R-hat         median %.3f, max %.3f, converged (<1.05) %d/%d\n", median(rhat),
-                    *std::max_element(rhat.begin(), rhat.end()), conv, used);
+        std::printf("  split R-hat         median %.3f, max %.3f, converged (<1.05) %d/%d, extended %d/%d\n",
+                    median(rhat), *std::max_element(rhat.begin(), rhat.end()), conv, used, extended, used);
         std::printf("  acceptance          median %.2f, tau median %.1f steps\n", median(acc), median(tau));
       }
       std::printf("  least squares (Ceres) one family, CPU: median %.2f ms\n", median(ls_ms));
@@ -265,9 +268,13 @@ int main(int argc, char** argv) {
               if (m == "oracle")
                 ex = std::make_unique<OracleExtrapolator>(cv.x, raw["curves"][c]["y_true"].get<std::vector<double>>(),
                                                           raw["curves"][c]["sigma"].get<double>());
-              else if (m.rfind("ensemble", 0) == 0 && a.count("--disc")) {
+              else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom"))) {
                 PosteriorOptions po = m == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
-                po.discrepancy = std::stod(a["--disc"]);
+                if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
+                if (a.count("--disc-median")) po.discrepancy_median = std::stod(a["--disc-median"]);
+                if (a.count("--disc-sd")) po.discrepancy_log_sd = std::stod(a["--disc-sd"]);
+                if (a.count("--coef-sd")) po.coefficient_sd_scale = std::stod(a["--coef-sd"]);
+                if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
                 ex = std::make_unique<PosteriorExtrapolator>(po);
               } else
                 ex = make_extrapolator(m);

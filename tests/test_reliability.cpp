@@ -295,7 +295,8 @@ CATCH_TEST_CASE("a posterior the budget does not cut is bit-identical to one wit
     budgeted.fit(obs);
     CATCH_CHECK_FALSE(plain.diagnostics().budget_exhausted);
     CATCH_CHECK_FALSE(budgeted.diagnostics().budget_exhausted);
-    CATCH_CHECK(budgeted.diagnostics().steps == o.steps);
+    CATCH_CHECK(budgeted.diagnostics().steps == plain.diagnostics().steps);  // extension blocks included
+    CATCH_CHECK(budgeted.diagnostics().steps >= o.steps);
     CATCH_CHECK(budgeted.diagnostics().burn_in == o.burn_in);
     CATCH_CHECK(posterior_numbers(plain) == posterior_numbers(budgeted));
   }

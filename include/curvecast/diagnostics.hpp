@@ -34,6 +34,7 @@ struct SamplerDiagnostics {
   long evaluations = 0;            ///< log-density evaluations, all stages included
   double seconds = 0;              ///< wall time of the sampling (fit) stage
   bool warm_started = false;       ///< walkers started from a previous posterior
+  int extensions = 0;              ///< extra sampling blocks run because split R-hat was >= 1.05
   bool converged() const { return split_rhat > 0 && split_rhat < 1.05; }
 };
 

@@ -43,10 +43,11 @@
 // what is left to the least-squares start (single family, as
 // FitOptions::time_budget_seconds) and to the sampler, which then ends its
 // burn-in early and keeps only 4 steps (SamplerOptions::budget_min_steps), so
-// a predictive always exists. diagnostics().budget_exhausted says the budget
-// cut the run, steps/burn_in what was actually run. A cut run depends on the
-// machine's speed and load and is not reproducible across machines or runs;
-// a run the budget did not cut is bit-identical to one without a budget.
+// a predictive always exists; no R-hat extension block starts once it is
+// spent. diagnostics().budget_exhausted says the budget cut the run,
+// steps/burn_in what was actually run. A cut run depends on the machine's
+// speed and load and is not reproducible across machines or runs; a run the
+// budget did not cut is bit-identical to one without a budget.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -94,12 +95,19 @@ struct PosteriorOptions {
   bool monotone = false;                 ///< constraint: non-decreasing (in the better direction) on the check range
   bool bounded = true;                   ///< constraint: stays within [lower, upper] (normalised units) on the check range
   double lower = 0.0;                    ///< lower bound, normalised units (LcPfn: raw [0,1]; Default: prefix range = [0,1])
-  double upper = 1.0;                    ///< upper bound, normalised units (Default prior widens it, see default_bounds)
+  double upper = 1.0;                    ///< upper bound, normalised units (LcPfn: raw; Default: [lower - 1, best attainable], see make_constraints)
+  double best_attainable = std::numeric_limits<double>::quiet_NaN();  ///< Default prior: raw value the metric cannot improve beyond; NaN = detect or none
+  bool detect_bound = true;              ///< Default prior, best_attainable NaN: losses/errors observed >= 0 are bounded by 0, accuracies in [0,1] by 1
+  double coefficient_sd_scale = 2.0;     ///< Default prior: multiplier on the sd of LC-PFN's coefficient prior (levels, amplitudes)
+  bool headroom_scale = true;            ///< Default prior with a bound: z = 0 at the prefix's worst value, 1 at the bound (else 1 at its best)
   double horizon = 0;                    ///< check range end / monitored x, raw units; 0 = auto (LcPfn: 100; Default: 10 * last x)
-  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x/x_last)) beyond the data; -1 = auto (LcPfn: 0, Default: 0.2)
+  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
+  double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
+  double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
   int warm_burn_in = 15;                 ///< burn-in steps of a warm-started refit
   int warm_steps = 50;                   ///< kept steps of a warm-started refit
+  int max_extensions = 2;                ///< cold ensemble fits: extra blocks of `steps` kept steps while split R-hat >= 1.05
   std::uint64_t seed = 0;                ///< seed of every random choice
   int threads = 1;                       ///< sampler threads (results do not depend on it)
   double time_budget_seconds = 0;        ///< wall-time budget of one fit(), 0 = none; a cut run is flagged in diagnostics() and is not reproducible (see below)
@@ -133,23 +141,48 @@ struct PosteriorOptions {
     if (walkers < 4 || walkers % 2) bad("walkers must be even and >= 4");
     if (burn_in < 0 || warm_burn_in < 0) bad("burn_in must be >= 0");
     if (steps < 4 || warm_steps < 4) bad("steps must be >= 4");
+    if (max_extensions < 0) bad("max_extensions must be >= 0");
     if (prior_draws < walkers) bad("prior_draws must be >= walkers");
     if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
     if (!(start_ess >= 0) || !std::isfinite(start_ess)) bad("start_ess must be finite and >= 0");
     if (coefficient_draws < 1) bad("coefficient_draws must be >= 1");
     if (max_components < 1) bad("max_components must be >= 1");
     if (!(lower < upper)) bad("lower must be < upper");
+    if (std::isinf(best_attainable)) bad("best_attainable must be finite (or NaN for none)");
+    if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale)) bad("coefficient_sd_scale must be finite and > 0");
     if (!(horizon >= 0) || !std::isfinite(horizon)) bad("horizon must be finite and >= 0");
     if (threads < 1) bad("threads must be >= 1");
     if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
       bad("time_budget_seconds must be finite and >= 0");
     if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");
+    if (!(discrepancy_median > 0) || !std::isfinite(discrepancy_median)) bad("discrepancy_median must be finite and > 0");
+    if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
   }
-  /// The discrepancy rate in effect.
+  /// Whether the ensemble learns the discrepancy rate (Default prior, auto
+  /// rate, no recency weighting: per-point weights have no meaning under the
+  /// correlated likelihood, so `recency` uses the fixed rate 0.2).
+  bool learns_discrepancy() const {
+    return single_family.empty() && discrepancy == -1 && prior == PriorKind::Default && !recency;
+  }
+  /// The fixed discrepancy rate in effect when it is not learned.
   double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }
 };
 
 namespace detail {
+/// Appends the kept draws of `b` (a continuation of `a`'s chains) to `a`.
+inline void append_chain(EnsembleChain& a, const EnsembleChain& b) {
+  a.draws.insert(a.draws.end(), b.draws.begin(), b.draws.end());
+  a.log_prob.insert(a.log_prob.end(), b.log_prob.begin(), b.log_prob.end());
+  a.blobs.insert(a.blobs.end(), b.blobs.begin(), b.blobs.end());
+  a.steps += b.steps;
+  a.final_positions = b.final_positions;
+  a.final_log_prob = b.final_log_prob;
+  for (std::size_t k = 0; k < a.accepted.size() && k < b.accepted.size(); ++k) a.accepted[k] += b.accepted[k];
+  a.proposed_per_walker += b.proposed_per_walker;
+  a.evaluations += b.evaluations;
+  a.budget_exhausted = a.budget_exhausted || b.budget_exhausted;
+}
+
 /// Mean and covariance of the linear coefficients b implied by LC-PFN's prior
 /// on weights and levels (reference.md §3), in closed form. Each family adds
 /// (w L, w M) to (b0, b_f) with w ~ U(0,1) independent of its level L and
@@ -231,10 +264,11 @@ class PosteriorExtrapolator : public Extrapolator {
     if (!(x > 0) || !std::isfinite(x)) throw InvalidInput("curvecast: predict needs a finite x > 0");
     const double t = norm_.t(x);
     std::vector<double> mu(comp_.size()), sd(comp_.size());
-    const double dv = disc_var(t);
     for (std::size_t s = 0; s < comp_.size(); ++s) {
-      mu[s] = norm_.y(curve_value(comp_[s], t));
-      sd[s] = std::max(norm_.sd(std::sqrt(comp_[s].sigma * comp_[s].sigma + dv)), 1e-300);
+      const Component& c = comp_[s];
+      const bool beyond = t >= t_last_;
+      mu[s] = norm_.y(curve_value(c, t) + (beyond ? c.offset : 0.0));
+      sd[s] = std::max(norm_.sd(std::sqrt(c.sigma * c.sigma + disc_var(c, t))), 1e-300);
       if (!std::isfinite(mu[s])) mu[s] = obs_.y.back();  // never propagate a NaN (documented fallback)
     }
     return Predictive(comp_w_, std::move(mu), std::move(sd), obs_.higher_is_better);
@@ -256,12 +290,20 @@ class PosteriorExtrapolator : public Extrapolator {
       std::vector<std::size_t> order(xs.size());
       std::iota(order.begin(), order.end(), std::size_t{0});
       std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return xs[i] < xs[j]; });
+      // Starts at the filtered discrepancy at the last observation (learned
+      // rate) or at 0 (fixed rate).
       double walk = 0, prev_var = 0;
+      bool started = false;
       for (std::size_t j : order) {
-        const double var = disc_var(norm_.t(xs[j]));
+        const double tj = norm_.t(xs[j]);
+        const double var = disc_var(comp_[s], tj);
+        if (!started && tj >= t_last_) {
+          walk = comp_[s].offset;
+          started = true;
+        }
         if (var > prev_var) walk += std::sqrt(var - prev_var) * rng.normal();
         prev_var = std::max(prev_var, var);
-        double v = norm_.y(curve_value(comp_[s], norm_.t(xs[j])) + walk);
+        double v = norm_.y(curve_value(comp_[s], tj) + walk);
         if (with_noise) v += norm_.sd(comp_[s].sigma) * rng.normal();
         if (!std::isfinite(v)) v = norm_.y(norm_.z(obs_.y.back()) + walk);  // as predict(): never a NaN (fuzz finding 6)
         out(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(j)) = v;
@@ -271,7 +313,9 @@ class PosteriorExtrapolator : public Extrapolator {
   }
 
   /// The ensemble's asymptote is its intercept (every basis function vanishes
-  /// as x grows); single families use their own asymptote when they have one.
+  /// as x grows), shifted by the discrepancy's current offset when it is
+  /// learned (the random walk has no limit; its spread is not included);
+  /// single families use their own asymptote when they have one.
   AsymptoteEstimate asymptote(double level = 0.9) const override {
     require_fitted();
     AsymptoteEstimate a;
@@ -280,7 +324,7 @@ class PosteriorExtrapolator : public Extrapolator {
     for (std::size_t s = 0; s < comp_.size(); ++s) {
       double v;
       if (opt_.single_family.empty()) {
-        v = comp_[s].b[0];
+        v = comp_[s].b[0] + comp_[s].offset;
       } else {
         auto as = find_family(opt_.single_family).asymptote(comp_[s].theta.data());
         if (!as) {
@@ -317,13 +361,16 @@ class PosteriorExtrapolator : public Extrapolator {
     std::vector<double> theta;  // shape (ensemble) or family parameters (single)
     double b[detail::kMaxBasis] = {};
     double sigma = 1;
+    double lambda = 0;  // discrepancy rate (z units per sqrt(ln t))
+    double offset = 0;  // filtered discrepancy at the last observation (learned rate only)
+    double var0 = 0;    // its variance
   };
 
-  /// Variance (z units) of the model discrepancy at t: lambda^2 ln(t / t_last) beyond the data.
-  double disc_var(double t) const {
-    const double lam = opt_.discrepancy_rate();
-    if (lam <= 0 || !(t > t_last_)) return 0.0;
-    return lam * lam * std::log(t / t_last_);
+  /// Variance (z units) of the model discrepancy at t >= t_last:
+  /// var0 + lambda^2 ln(t / t_last); 0 inside the data.
+  double disc_var(const Component& c, double t) const {
+    if (!(t >= t_last_)) return 0.0;
+    return c.var0 + c.lambda * c.lambda * std::log(t / t_last_);
   }
 
   double curve_value(const Component& c, double t) const {
@@ -355,7 +402,24 @@ class PosteriorExtrapolator : public Extrapolator {
       }
       return n;
     }
-    return Normaliser::make(obs, Normalisation::Oriented);
+    Normaliser n = Normaliser::make(obs, Normalisation::Oriented);
+    // With a known best attainable value beyond the prefix, z runs from the
+    // prefix's worst value (0) to that bound (1): LC-PFN's own [0, 1] setting,
+    // so its level priors cover the whole possible improvement (early prefixes
+    // of sample-wise curves improve by many prefix ranges).
+    const double b = best_bound(obs);
+    if (opt_.headroom_scale && std::isfinite(b)) {
+      const double zb = n.z(b);
+      if (zb > 1 && std::isfinite(zb) && zb < 1e6) n.y_scale *= zb;
+    }
+    return n;
+  }
+
+  /// The prefix's range in z units (1 unless headroom_scale rescaled z).
+  double prefix_range_z(const Observations& obs) const {
+    const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
+    const double r = std::abs((*hi - *lo) / norm_.y_scale);
+    return r > 0 && r <= 1 ? r : 1.0;
   }
 
   detail::BasisPrior make_prior(const std::vector<int>& fam) const {
@@ -369,12 +433,14 @@ class PosteriorExtrapolator : public Extrapolator {
       // LC-PFN's shapes but widen the coefficient prior (x2 sd) and the rates
       // (t = x / x1 can reach 1e5 on sample-wise curves), and put the noise
       // prior on the prefix range's scale.
-      for (int i = 0; i < p * p; ++i) cov[i] *= 4.0;
+      for (int i = 0; i < p * p; ++i) cov[i] *= opt_.coefficient_sd_scale * opt_.coefficient_sd_scale;
       pr.ln_kappa_sd = 2.0;
       pr.ln_alpha_mean = -0.5;
       pr.ln_alpha_sd = 1.5;
-      pr.ln_sigma_mean = std::log(0.03);
+      pr.ln_sigma_mean = std::log(0.03 * zr_);  // noise and discrepancy priors stay relative to the prefix range
       pr.ln_sigma_sd = 1.5;
+      pr.ln_lambda_mean = std::log(opt_.discrepancy_median * zr_);
+      pr.ln_lambda_sd = opt_.discrepancy_log_sd;
     }
     for (int i = 0; i < p; ++i) pr.b_mean[static_cast<std::size_t>(i)] = mean[i];
     for (int i = 0; i < p * p; ++i) pr.b_cov[static_cast<std::size_t>(i)] = cov[i];
@@ -397,13 +463,29 @@ class PosteriorExtrapolator : public Extrapolator {
       const double t1 = norm_.t(obs.x.front()), th = horizon_t(obs);
       for (int i = 0; i < 64; ++i) c.grid.push_back(t1 * std::pow(th / t1, i / 63.0));
       if (opt_.bounded) {
-        // The prefix spans [0, 1]; the future may improve beyond it, but not by
-        // more than the whole prefix range again, and may not fall far below.
-        c.lo = opt_.lower - 1.0;
-        c.hi = opt_.upper + 1.0;
+        // The prefix spans [0, 1]; the future may not fall far below it and
+        // may not improve beyond the metric's best attainable value (when
+        // known or detected, see best_bound()); early prefixes of sample-wise
+        // curves often improve by many prefix ranges, so there is no other cap.
+        c.lo = opt_.lower - zr_;
+        const double b = best_bound(obs);
+        c.hi = std::isfinite(b) ? std::max(norm_.z(b), opt_.upper) : std::numeric_limits<double>::infinity();
       }
     }
     return c;
+  }
+
+  /// The metric's best attainable raw value: the option, or detected (a
+  /// lower-is-better metric never observed below 0 is taken to be >= 0, as
+  /// losses and error rates are; a higher-is-better one observed within [0, 1]
+  /// to be <= 1, as accuracies are); NaN when unknown.
+  double best_bound(const Observations& obs) const {
+    if (!std::isnan(opt_.best_attainable)) return opt_.best_attainable;
+    if (!opt_.detect_bound) return std::numeric_limits<double>::quiet_NaN();
+    const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
+    if (!obs.higher_is_better && *lo >= 0) return 0.0;
+    if (obs.higher_is_better && *lo >= 0 && *hi <= 1) return 1.0;
+    return std::numeric_limits<double>::quiet_NaN();
   }
 
   double horizon_t(const Observations& obs) const {
@@ -426,6 +508,7 @@ class PosteriorExtrapolator : public Extrapolator {
   void fit_ensemble(const Observations& obs, bool warm) {
     const Normaliser old_norm = norm_;
     norm_ = make_normaliser(obs);
+    zr_ = prefix_range_z(obs);
     const std::size_t n = obs.size();
     std::vector<double> t(n), z(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -433,7 +516,9 @@ class PosteriorExtrapolator : public Extrapolator {
       z[i] = norm_.z(obs.y[i]);
     }
     const std::vector<int> fam = family_codes(opt_.families);
-    if (!warm || model_.families() != fam) model_ = detail::BasisModel(fam, make_prior(fam));
+    const bool learn = opt_.learns_discrepancy();
+    model_ = detail::BasisModel(fam, make_prior(fam));  // the prior depends on the data's scale
+    model_.learn_discrepancy(learn);
     model_.set_data(t, z, loglik_weights(n));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
@@ -445,10 +530,10 @@ class PosteriorExtrapolator : public Extrapolator {
     long evals = 0;
     bool warm_ok = false;
     if (warm && final_.rows() == W && final_.cols() == D && old_norm.x_scale == norm_.x_scale) {
-      // sigma is in z units: rescale when the y normalisation moved.
+      // sigma (and lambda) are in z units: rescale when the y normalisation moved.
       const double shift = std::log(std::abs(old_norm.y_scale) / std::abs(norm_.y_scale));
       start = final_;
-      start.col(D - 1).array() += shift;
+      for (int d = model_.sigma_index(); d < D; ++d) start.col(d).array() += shift;
       warm_ok = true;
       std::vector<double> row(static_cast<std::size_t>(D));
       for (int k = 0; k < W && warm_ok; ++k) {
@@ -467,9 +552,29 @@ class PosteriorExtrapolator : public Extrapolator {
     so.threads = opt_.threads;
     so.kde_fraction = opt_.kde_fraction;
     so.time_budget_seconds = remaining_budget();
-    const EnsembleChain ch = run_ensemble(logp, start, so);
-    final_ = ch.final_positions;
+    EnsembleChain ch = run_ensemble(logp, start, so);
     diag_ = diagnose_blobs(ch);
+    // Not converged on the monitored prediction: continue the same chains for
+    // another block and judge the whole kept run (cold fits only; a warm refit's
+    // 50 steps are too short for split R-hat to certify anything). A spent time
+    // budget ends the extensions too (and the last block may be cut short).
+    int extensions = 0;
+    while (!warm_ok && !diag_.converged() && extensions < opt_.max_extensions) {
+      if (opt_.time_budget_seconds > 0 && (ch.budget_exhausted || remaining_budget() <= kBudgetSpent)) {
+        ch.budget_exhausted = true;
+        break;
+      }
+      SamplerOptions more = so;
+      more.burn_in = 0;
+      more.seed = detail::derive_seed(so.seed, 0xe0000 + static_cast<std::uint64_t>(extensions));
+      more.time_budget_seconds = remaining_budget();
+      detail::append_chain(ch, run_ensemble(logp, ch.final_positions, more));
+      diag_ = diagnose_blobs(ch);
+      ++extensions;
+    }
+    final_ = ch.final_positions;
+    diag_.budget_exhausted = ch.budget_exhausted;
+    diag_.extensions = extensions;
     diag_.evaluations += evals;
     diag_.warm_started = warm_ok;
 
@@ -492,14 +597,16 @@ class PosteriorExtrapolator : public Extrapolator {
       // Evenly spaced over the kept (step, walker) draws, latest first.
       const long idx = total - 1 - static_cast<long>(static_cast<double>(i) * total / want);
       const double* th = ch.position(static_cast<int>(idx / W), static_cast<int>(idx % W));
-      double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis];
-      if (!std::isfinite(model.conditional(th, L, mu))) continue;
+      double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis], kf[detail::kMaxBasis + 2];
+      if (!std::isfinite(model.conditional(th, L, mu, kf))) continue;
       Component c;
       c.theta.assign(th, th + D);
-      c.sigma = std::exp(th[D - 1]);
+      c.sigma = std::exp(th[model.sigma_index()]);
+      c.lambda = learn ? model.lambda(th) : opt_.discrepancy_rate();
       if (cons.active()) model.fill(th, grid.lnt, grid.il, Xg);
       for (int r = 0; r < opt_.coefficient_draws; ++r) {
         model.draw_coefficients(L, mu, rng, c.b);
+        model.discrepancy_state(kf, c.b, &c.offset, &c.var0);
         ++tried;
         if (model.satisfies(Xg, c.b, cons)) {
           double w = 1.0;
@@ -738,6 +845,7 @@ class PosteriorExtrapolator : public Extrapolator {
       Component c;
       c.theta.assign(th, th + P);
       c.sigma = std::exp(th[P]);
+      c.lambda = opt_.discrepancy_rate();
       comp_.push_back(std::move(c));
     }
     comp_w_.assign(comp_.size(), 1.0);
@@ -769,6 +877,7 @@ class PosteriorExtrapolator : public Extrapolator {
   double constraint_acceptance_ = 1.0;
   double weight_ess_ = 0;
   double t_last_ = 1;
+  double zr_ = 1;  // prefix range in z units
   std::size_t last_pick_ = 0;
 };
 

@@ -18,6 +18,19 @@
 // conditional posterior and keeping the draws that satisfy them: the fraction
 // kept is an unbiased importance weight P(constraints | theta, data).
 //
+// Model discrepancy (optional, learn_discrepancy): the curve is the smooth
+// ensemble plus a Brownian motion B in s = ln t - ln t_1 (B = 0 at the first
+// point, variance lambda^2 per unit of s), plus white noise sigma:
+//   z_i = x_i' b + B(s_i) + e_i.
+// B is Markov, so the likelihood is a scalar Kalman filter (local-level model)
+// run over the points; the filter is linear in the data, so it whitens every
+// basis column and z at O(n p) cost and b is still integrated out exactly.
+// theta then ends with (ln sigma, ln lambda), and lambda is inferred from how
+// far the prefix wanders from the smooth shapes (Kennedy & O'Hagan's model
+// discrepancy, in its cheapest Markov form). The predictive continues the same
+// B past the data: offset = filtered B at the last point, variance
+// P_n + lambda^2 ln(t / t_last).
+//
 // Everything here works in normalised units (t, z); no allocation in operator().
 #include <algorithm>
 #include <array>
@@ -45,6 +58,7 @@ struct BasisPrior {
   double ln_kappa4_mean = 0, ln_kappa4_sd = 2;      // mmf (LC-PFN code's mmf prior: ln kappa ~ N(0, 2))
   double ln_delta4_mean = 0, ln_delta4_sd = 1;      // mmf (ln delta ~ N(0, 1))
   double ln_sigma_mean = -4, ln_sigma_sd = 1;       // noise (LC-PFN code: N(-4, 1))
+  double ln_lambda_mean = -2.3, ln_lambda_sd = 1;   // discrepancy rate, when learned (BasisModel::learn_discrepancy)
   std::array<double, kMaxBasis> b_mean{};          // coefficient prior mean (active columns first)
   std::array<double, kMaxBasis * kMaxBasis> b_cov{};  // coefficient prior covariance, row-major p x p
 };
@@ -159,13 +173,19 @@ class BasisModel {
     return W * acc / samples;
   }
 
-  int dim() const { return shape_ + 1; }
+  /// Learn the discrepancy rate (adds ln lambda as the last coordinate of theta).
+  void learn_discrepancy(bool on) { learn_ = on; }
+  bool learns_discrepancy() const { return learn_; }
+  int dim() const { return shape_ + 1 + (learn_ ? 1 : 0); }
+  /// Index of ln sigma in theta (ln lambda follows it when learned).
+  int sigma_index() const { return shape_; }
   int basis() const { return p_; }
   const std::vector<int>& families() const { return fam_; }
 
   /// Sets the data (normalised t > 0, z, per-point log-likelihood weights).
   void set_data(const std::vector<double>& t, const std::vector<double>& z, const std::vector<double>& w) {
     n_ = static_cast<int>(t.size());
+    ds_.resize(n_);
     lnt_.resize(n_);
     il_.resize(n_);
     z_.resize(n_);
@@ -178,6 +198,7 @@ class BasisModel {
     for (int i = 0; i < n_; ++i) {
       lnt_[i] = std::log(t[i]);
       il_[i] = 1.0 / std::log(t[i] + 1.0);
+      ds_[i] = i == 0 ? 0.0 : lnt_[i] - lnt_[i - 1];
       z_[i] = z[i];
       w_[i] = w[i];
       sw_[i] = std::sqrt(w[i]);
@@ -236,6 +257,7 @@ class BasisModel {
       }
     }
     if (!g(th[k], prior_.ln_sigma_mean, prior_.ln_sigma_sd, -25, 6)) return kNegInf;
+    if (learn_ && !g(th[k + 1], prior_.ln_lambda_mean, prior_.ln_lambda_sd, -12, 3)) return kNegInf;
     return lp;
   }
 
@@ -254,24 +276,63 @@ class BasisModel {
         }
       }
       th[k] = prior_.ln_sigma_mean + prior_.ln_sigma_sd * rng.normal();
+      if (learn_) th[k + 1] = prior_.ln_lambda_mean + prior_.ln_lambda_sd * rng.normal();
       if (std::isfinite(log_prior(th))) return;
     }
   }
 
   /// The conditional posterior of b given theta: A = P + G / s2 (Cholesky in L),
   /// mean in mu. Returns the log marginal likelihood (b integrated out), or -inf.
-  double conditional(const double* th, double* L, double* mu) const {
+  /// With a learned discrepancy, kf (if given, kMaxBasis + 2 values) receives
+  /// the filter's final state: the filtered B of column a (kf[a], a < p), of z
+  /// (kf[p]) and the filtered variance (kf[p + 1]); see discrepancy_state().
+  double conditional(const double* th, double* L, double* mu, double* kf = nullptr) const {
     const int p = p_;
     thread_local Eigen::ArrayXXd X;
     fill(th, lnt_, il_, X);
     double G[kMaxBasis * kMaxBasis] = {}, h[kMaxBasis] = {};
-    if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
-    for (int a = 0; a < p; ++a) {
-      h[a] = (X.col(a) * swz_).sum();
-      for (int b = 0; b <= a; ++b) G[a * p + b] = (X.col(a) * X.col(b)).sum();
-    }
     const double ls = th[shape_];
-    const double inv_s2 = std::exp(-2 * ls);
+    double inv_s2, q, loglik_norm;
+    if (learn_) {
+      // Kalman whitening of the columns and z under sigma^2 I + lambda^2 K_brownian.
+      const double s2 = std::exp(2 * ls), l2 = std::exp(2 * th[shape_ + 1]);
+      double m[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
+      double P = 0, sum_log_f = 0;
+      q = 0;
+      for (int i = 0; i < n_; ++i) {
+        const double Pm = P + l2 * ds_[i], F = Pm + s2, K = Pm / F, isf = 1.0 / std::sqrt(F);
+        for (int a = 0; a < p; ++a) {
+          const double e = X(i, a) - m[a];
+          v[a] = e * isf;
+          m[a] += K * e;
+        }
+        const double ez = z_[i] - m[p];
+        v[p] = ez * isf;
+        m[p] += K * ez;
+        P = Pm * (1 - K);
+        sum_log_f += std::log(F);
+        for (int a = 0; a < p; ++a) {
+          h[a] += v[a] * v[p];
+          for (int b = 0; b <= a; ++b) G[a * p + b] += v[a] * v[b];
+        }
+        q += v[p] * v[p];
+      }
+      if (kf) {
+        std::copy(m, m + p + 1, kf);
+        kf[p + 1] = P;
+      }
+      inv_s2 = 1.0;
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f);
+    } else {
+      if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
+      for (int a = 0; a < p; ++a) {
+        h[a] = (X.col(a) * swz_).sum();
+        for (int b = 0; b <= a; ++b) G[a * p + b] = (X.col(a) * X.col(b)).sum();
+      }
+      inv_s2 = std::exp(-2 * ls);
+      q = q_ * inv_s2;
+      loglik_norm = -0.5 * wsum_ * (kLog2Pi + 2 * ls);
+    }
     for (int a = 0; a < p; ++a) {
       for (int b = 0; b <= a; ++b) {
         const double v = P_[a * p + b] + G[a * p + b] * inv_s2;
@@ -291,10 +352,25 @@ class BasisModel {
       bAb = 0;
       for (int a = 0; a < p; ++a) bAb += v[a] * mu[a];
     }
-    const double ll = -0.5 * wsum_ * (kLog2Pi + 2 * ls) - 0.5 * (logdet_S_ + logdet_A) -
-                      0.5 * (q_ * inv_s2 + mPm_ - bAb);
+    const double ll = loglik_norm - 0.5 * (logdet_S_ + logdet_A) - 0.5 * (q + mPm_ - bAb);
     return std::isfinite(ll) ? ll : kNegInf;
   }
+
+  /// With a learned discrepancy: the filtered state of B at the last point
+  /// (mean *offset, variance *var) for coefficients b, from conditional()'s kf
+  /// (the filter is linear in the data: the residual z - X b filters to
+  /// kf[p] - sum_a kf[a] b[a]). Without: both 0.
+  void discrepancy_state(const double* kf, const double* b, double* offset, double* var) const {
+    *offset = 0;
+    *var = 0;
+    if (!learn_) return;
+    double m = kf[p_];
+    for (int a = 0; a < p_; ++a) m -= kf[a] * b[a];
+    *offset = m;
+    *var = kf[p_ + 1];
+  }
+  /// Discrepancy rate lambda of theta (0 when not learned).
+  double lambda(const double* th) const { return learn_ ? std::exp(th[shape_ + 1]) : 0.0; }
 
   /// Log posterior density of theta (b marginalised, constraints not included).
   double operator()(const double* th) const {
@@ -310,12 +386,17 @@ class BasisModel {
     const double lp = log_prior(th);
     *blob = std::numeric_limits<double>::quiet_NaN();
     if (!std::isfinite(lp)) return kNegInf;
-    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis];
-    const double ll = conditional(th, L, mu);
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kMaxBasis + 2];
+    const double ll = conditional(th, L, mu, kf);
     if (!std::isfinite(ll)) return kNegInf;
     row(th, monitor_t_, r);
     double v = 0;
     for (int a = 0; a < p_; ++a) v += r[a] * mu[a];
+    if (learn_) {
+      double off, var;
+      discrepancy_state(kf, mu, &off, &var);
+      v += off;
+    }
     *blob = v;
     return lp + ll;
   }
@@ -323,12 +404,13 @@ class BasisModel {
 
   /// Conditional posterior mean of z(t) given theta (the monitored quantity).
   double conditional_mean_at(const double* th, double t) const {
-    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis];
-    if (!std::isfinite(conditional(th, L, mu))) return std::numeric_limits<double>::quiet_NaN();
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kMaxBasis + 2], off, var;
+    if (!std::isfinite(conditional(th, L, mu, kf))) return std::numeric_limits<double>::quiet_NaN();
     row(th, t, r);
     double s = 0;
     for (int a = 0; a < p_; ++a) s += r[a] * mu[a];
-    return s;
+    discrepancy_state(kf, mu, &off, &var);
+    return s + off;
   }
 
   /// Draws b ~ N(mu, A^-1) given the Cholesky factor L of A.
@@ -405,7 +487,8 @@ class BasisModel {
   BasisPrior prior_;
   int p_ = 1, shape_ = 0, n_ = 0;
   double P_[kMaxBasis * kMaxBasis] = {}, LS_[kMaxBasis * kMaxBasis] = {}, Pm_[kMaxBasis] = {}, mPm_ = 0, logdet_S_ = 0;
-  Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_;
+  Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_, ds_;
+  bool learn_ = false;
   bool weighted_ = false;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
