@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
           po.start_ess = std::stod(get("--start-ess", std::to_string(po.start_ess)));
           po.kde_fraction = std::stod(get("--kde", std::to_string(po.kde_fraction)));
           po.max_extensions = std::stoi(get("--extensions", std::to_string(po.max_extensions)));
+          if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
+          if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
           ex = std::make_unique<PosteriorExtrapolator>(po);
         } else {
           ex = make_extrapolator(method);
@@ -268,13 +270,14 @@ int main(int argc, char** argv) {
               if (m == "oracle")
                 ex = std::make_unique<OracleExtrapolator>(cv.x, raw["curves"][c]["y_true"].get<std::vector<double>>(),
                                                           raw["curves"][c]["sigma"].get<double>());
-              else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom"))) {
+              else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom") || a.count("--extensions"))) {
                 PosteriorOptions po = m == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
                 if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
                 if (a.count("--disc-median")) po.discrepancy_median = std::stod(a["--disc-median"]);
                 if (a.count("--disc-sd")) po.discrepancy_log_sd = std::stod(a["--disc-sd"]);
                 if (a.count("--coef-sd")) po.coefficient_sd_scale = std::stod(a["--coef-sd"]);
                 if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
+                if (a.count("--extensions")) po.max_extensions = std::stoi(a["--extensions"]);
                 ex = std::make_unique<PosteriorExtrapolator>(po);
               } else
                 ex = make_extrapolator(m);
