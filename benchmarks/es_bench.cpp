@@ -16,6 +16,8 @@
 //                     points cost microseconds and are left out); cpu_ms_* in the JSON
 //                     is the same calls' thread CPU time (the machine may be shared)
 // The "all" row sums compute over tasks and averages regret and regret_rel over tasks.
+// The JSON's forecast_digest gives, per task, the forecasts made and the sums of
+// the fitted ones' predictive means and sds (a fingerprint for determinism checks).
 //
 // Implementation: the fit behind a decision does not depend on the target, so
 // each curve is run through one EarlyStopper (prefix by prefix, exactly as a
@@ -207,6 +209,11 @@ int main(int argc, char** argv) {
       std::vector<std::vector<double>> ms, cpu;     // per setting: decision wall / CPU times (fitting calls)
       std::vector<double> used, total;              // per setting
       std::size_t fits = 0;
+      // Digest of every forecast made (curves in index order, prefixes in
+      // order): sums of the fitted forecasts' predictive means and sds, for
+      // determinism checks finer than the decisions (tests/determinism.cmake).
+      std::size_t forecasts = 0, fitted_forecasts = 0;
+      double mean_sum = 0, sd_sum = 0;
     };
     std::vector<TaskOut> outs(task_names.size());
     std::atomic<std::size_t> next_task{0}, done{0};
@@ -310,6 +317,16 @@ int main(int argc, char** argv) {
         out.used.push_back(used);
         out.total.push_back(total);
       }
+      for (const auto& [ci, l] : lazy) {
+        (void)ci;
+        for (const auto& f : l.run.forecasts) {
+          ++out.forecasts;
+          if (!f.fitted) continue;
+          ++out.fitted_forecasts;
+          out.mean_sum += f.mean;
+          out.sd_sum += f.sd;
+        }
+      }
     };
     auto worker = [&]() {
       for (;;) {
@@ -409,6 +426,13 @@ int main(int argc, char** argv) {
       j["fits"] = fits;
       j["total_seconds"] = total_seconds;
       j["regret_rel_floor"] = 1e-3;
+      j["forecast_digest"] = nlohmann::json::array();
+      for (std::size_t t = 0; t < task_names.size(); ++t)
+        j["forecast_digest"].push_back({{"task", task_names[t]},
+                                        {"forecasts", outs[t].forecasts},
+                                        {"fitted", outs[t].fitted_forecasts},
+                                        {"mean_sum", outs[t].mean_sum},
+                                        {"sd_sum", outs[t].sd_sum}});
       j["results"] = nlohmann::json::array();
       for (const auto& r : rows) {
         nlohmann::json jr;

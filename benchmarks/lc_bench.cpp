@@ -12,7 +12,7 @@
 //
 // Usage: lc_bench [--data FILE] [--methods a,b] [--cutoffs 0.2,0.4] [--ids FILE]
 //                 [--limit N] [--sample N] [--threads N] [--seed S] [--out FILE.json]
-//                 [--plots DIR] [--plot-curves N] [--no-progress] [--list-methods]
+//                 [--time-budget S] [--plots DIR] [--plot-curves N] [--no-progress] [--list-methods]
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +47,8 @@ const char* kUsage =
     "  --threads N        worker threads; each case runs on one thread (default 1)\n"
     "  --seed S           run seed; per-case seeds derive from it (default 0)\n"
     "  --out FILE.json    write per-case rows and aggregates as JSON\n"
+    "  --time-budget S    wall-time budget in seconds of each fit (least squares: per family; posteriors:\n"
+    "                     the whole fit); 0 = none (default). Cut runs depend on timing: not reproducible\n"
     "  --plots DIR        write SVG pictures of a few cases into DIR\n"
     "  --plot-curves N    curves to picture, evenly spread over the selection (default 4)\n"
     "  --no-progress      no progress bar (it is off anyway when stderr is not a terminal)\n"
@@ -209,6 +211,7 @@ int main(int argc, char** argv) {
   std::string ids_file, out_file, plots_dir;
   std::size_t limit = 0, sample = 0, plot_curves = 4;
   bool progress = true;
+  double time_budget = 0;
   curvecast::bench::RunOptions o;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -231,6 +234,11 @@ int main(int argc, char** argv) {
         o.threads = static_cast<int>(t);
       } else if (a == "--seed") o.seed = parse_count(next(), "--seed");
       else if (a == "--out") out_file = next();
+      else if (a == "--time-budget") {
+        time_budget = parse_double(next(), "--time-budget");
+        if (!(time_budget >= 0) || !std::isfinite(time_budget))
+          throw curvecast::UsageError("lc_bench: --time-budget must be finite and >= 0");
+      }
       else if (a == "--plots") plots_dir = next();
       else if (a == "--plot-curves") plot_curves = parse_count(next(), "--plot-curves");
       else if (a == "--no-progress") progress = false;
@@ -271,9 +279,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     const bool bar = progress && isatty(STDERR_FILENO);
-    auto factory = [](const std::string& m, std::uint64_t seed) {
+    auto factory = [time_budget](const std::string& m, std::uint64_t seed) {
       curvecast::FactoryOptions f;
       f.seed = seed;
+      f.fit.time_budget_seconds = time_budget;
       return curvecast::make_extrapolator(m, f);
     };
     const auto t0 = std::chrono::steady_clock::now();
@@ -323,6 +332,7 @@ int main(int argc, char** argv) {
                    {"cutoffs", o.cutoffs},
                    {"seed", o.seed},
                    {"threads", o.threads},
+                   {"time_budget_seconds", time_budget},
                    {"ids_file", ids_file},
                    {"sample", sample},
                    {"limit", limit},

@@ -344,15 +344,22 @@ int main(int argc, char** argv) {
     // ------------------------------------------------------------------ report
     std::printf("\n%-22s %-46s %14s %14s %10s %5s  %s\n", "reproduction", "quantity", "ours", "published",
                 "tolerance", "rule", "ok");
-    bool all_ok = true;
-    json jrows = json::array();
+    // Rows about wall time go to the JSON's "timing" (they vary from run to run;
+    // everything else must be reproducible, see tests/determinism.cmake).
+    bool all_ok = true, results_ok = true, timing_ok = true;
+    json jrows = json::array(), jtime = json::array();
     for (const auto& r : rows) {
+      const bool is_time = r.quantity.rfind("time of ", 0) == 0;
       all_ok = all_ok && r.ok();
+      (is_time ? timing_ok : results_ok) = (is_time ? timing_ok : results_ok) && r.ok();
       std::printf("%-22s %-46s %14.8g %14.8g %10.3g %5s  %s\n", r.name.c_str(), r.quantity.c_str(), r.ours, r.target,
                   r.tolerance, r.rule.c_str(), r.ok() ? "yes" : "NO");
-      jrows.push_back({{"name", r.name}, {"quantity", r.quantity}, {"ours", r.ours}, {"target", r.target},
-                       {"tolerance", r.tolerance}, {"rule", r.rule}, {"ok", r.ok()}});
+      (is_time ? jtime : jrows)
+          .push_back({{"name", r.name}, {"quantity", r.quantity}, {"ours", r.ours}, {"target", r.target},
+                      {"tolerance", r.tolerance}, {"rule", r.rule}, {"ok", r.ok()}});
     }
+    timing["checks"] = jtime;
+    timing["checks_ok"] = timing_ok;
     std::printf("\nChinchilla 4500-start fit: median %.3f s wall over %d runs (%d threads), median CPU %.3f s "
                 "(all threads); bootstrap %.3f s wall, %.3f s CPU\n",
                 fit_median, repeat, threads, median(fit_cpu), boot.seconds, boot_cpu);
@@ -361,7 +368,8 @@ int main(int argc, char** argv) {
                 "scripts/scaling_scipy.py --data %s --threads %d\n",
                 data_dir.c_str(), threads);
     if (!out_path.empty()) {
-      json out{{"reproductions", jrows}, {"fits", fits}, {"timing", timing}, {"all_ok", all_ok},
+      // all_ok: every reproduction row except the wall-time targets (timing.checks_ok).
+      json out{{"reproductions", jrows}, {"fits", fits}, {"timing", timing}, {"all_ok", results_ok},
                {"data_dir", data_dir}};
       std::ofstream f(out_path);
       if (!f) throw curvecast::InvalidInput("scaling_bench: cannot write " + out_path);

@@ -5,17 +5,26 @@
 // sanitizer report, another exception type, a hang (-timeout), or a NaN
 // handed back by any query.
 //
-// Byte layout: [method][flags][n][xmode/scales...][points...][query points...]
+// Byte layout: [method][flags][n][xmode/scales...][points...][posterior options
+// (posteriors only)][query points...]
 // Work per input is bounded: at most 24 points, 2 starts, 30 iterations and
-// a 0.2 s time budget per fit.
+// a 0.2 s time budget per least-squares fit; posteriors (ensemble, ensemble:lcpfn,
+// mcmc:<family>) get fuzzed options (prior, members, constraints, recency,
+// walkers, burn-in, steps, threads, a warm-started refit) and a 0.1 s
+// PosteriorOptions::time_budget_seconds per fit, which some inputs exhaust on
+// purpose (a million steps) to exercise the budget-cut path.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
 #include <curvecast/factory.hpp>
+#include <curvecast/posterior.hpp>
 
 #include "common.hpp"
 
@@ -39,15 +48,62 @@ void check_predictive(const Predictive& p) {
 
 }  // namespace
 
+namespace {
+bool is_posterior(const std::string& m) { return m.rfind("ensemble", 0) == 0 || m.rfind("mcmc:", 0) == 0; }
+
+/// A posterior named like the factory's, with options from the bytes.
+std::unique_ptr<PosteriorExtrapolator> make_posterior(const std::string& method, fuzz::Bytes& b, std::uint64_t seed,
+                                                      bool& refit) {
+  PosteriorOptions p = method == "ensemble"         ? PosteriorOptions{}
+                       : method == "ensemble:lcpfn" ? PosteriorOptions::lcpfn()
+                                                    : PosteriorOptions::single(method.substr(5));
+  const std::uint8_t f1 = b.u8(), f2 = b.u8();
+  p.seed = seed;
+  p.recency = f1 & 1;
+  p.monotone = f1 & 2;
+  p.rise = !(f1 & 4);
+  p.bounded = !(f1 & 8);
+  refit = f1 & 16;  // fit a prefix first, so the full fit is a warm start
+  p.threads = f1 & 32 ? 2 : 1;
+  switch (f1 >> 6) {  // ensemble members
+    case 1: p.families = {"pow3", "ilog2", "janoschek", "mmf"}; break;
+    case 2: p.families = {"pow3"}; break;
+    case 3: p.families = {"janoschek", "ilog2"}; break;
+    default: break;
+  }
+  p.walkers = 2 * (5 + (f2 & 15));  // 10..40; too few for the dimension is an InvalidOptions
+  p.burn_in = b.u8() % 64;
+  p.steps = 4 + b.u8() % 64;
+  p.warm_burn_in = p.burn_in / 2;
+  p.warm_steps = std::max(4, p.steps / 2);
+  p.prior_draws = std::max(p.walkers, 64 + 16 * (b.u8() % 64));
+  p.kde_fraction = (f2 >> 4 & 3) / 3.0;
+  p.coefficient_draws = 1 + (f2 >> 6 & 1);
+  if (f2 & 0x80) {  // far more work than the budget allows: the cut path
+    p.burn_in = 1000000;
+    p.steps = 1000000;
+  }
+  const std::uint8_t h = b.u8();
+  if (h & 1) p.horizon = std::pow(10.0, (h >> 1) % 41 - 10);  // maybe inside the data: must not break
+  if (h & 0x40) p.discrepancy = (h >> 1 & 31) / 10.0;
+  p.max_components = 1 + b.u8() * 2;
+  p.time_budget_seconds = 0.1;
+  return std::make_unique<PosteriorExtrapolator>(p);
+}
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // Posteriors (ensemble, mcmc:*) are left out: PosteriorOptions has no time
-  // budget yet, so one input could exceed -timeout under the sanitizers.
+  // Least-squares methods first (their indices match the seed corpus), then
+  // the posteriors.
   static const std::vector<std::string> methods = [] {
     std::vector<std::string> m;
     for (const auto& n : extrapolator_names())
-      if (n.rfind("ensemble", 0) != 0 && n.rfind("mcmc:", 0) != 0) m.push_back(n);
+      if (!is_posterior(n)) m.push_back(n);
+    for (const auto& n : extrapolator_names())
+      if (is_posterior(n)) m.push_back(n);
     return m;
   }();
+  static const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;  // for reproducing an input by hand
   fuzz::Bytes b{data, size};
   const std::string method = methods[b.u8() % methods.size()];
   const std::uint8_t flags = b.u8();
@@ -90,12 +146,40 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::unique_ptr<Extrapolator> ex;
   try {
-    ex = make_extrapolator(method, fo);
+    bool refit = false;
+    if (is_posterior(method)) {
+      ex = make_posterior(method, b, fo.seed, refit);
+    } else {
+      ex = make_extrapolator(method, fo);
+    }
+    if (refit && obs.size() > 3) {
+      Observations prefix = obs;
+      prefix.x.pop_back();
+      prefix.y.pop_back();
+      try {
+        ex->fit(prefix);
+      } catch (const Error&) {
+      }
+    }
     ex->fit(obs);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    if (verbose) std::fprintf(stderr, "%s: %s\n", method.c_str(), e.what());
     return 0;  // rejected input or options, or a reported fit failure: fine
   }
   if (!ex->is_fitted()) std::abort();  // fit() returned without throwing: must be fitted
+  if (auto* post = dynamic_cast<const PosteriorExtrapolator*>(ex.get())) {
+    const SamplerDiagnostics& d = post->diagnostics();
+    if (d.steps < 1 || d.walkers < 4) {
+      std::fprintf(stderr, "FINDING: posterior fitted with %d steps, %d walkers\n", d.steps, d.walkers);
+      std::abort();
+    }
+    fuzz::nan_finding("diagnostics.acceptance_fraction", d.acceptance_fraction);
+    if (verbose)
+      std::fprintf(stderr, "%s: fitted, %d walkers, burn-in %d, %d steps, budget exhausted %d, %.3f s\n",
+                   method.c_str(), d.walkers, d.burn_in, d.steps, d.budget_exhausted, d.seconds);
+  } else if (verbose) {
+    std::fprintf(stderr, "%s: fitted\n", method.c_str());
+  }
 
   // Query points: beyond the data, far beyond, and raw doubles (maybe invalid).
   std::vector<double> xs;

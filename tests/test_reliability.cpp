@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
@@ -15,6 +16,7 @@
 #include <curvecast/factory.hpp>
 #include <curvecast/json.hpp>
 #include <curvecast/least_squares.hpp>
+#include <curvecast/posterior.hpp>
 
 using namespace curvecast;
 
@@ -129,6 +131,194 @@ CATCH_TEST_CASE("a time budget bounds multi-start and multi-family fits", "[reli
   check_finite(ex->predict(2000));
 }
 
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+// Every number a posterior hands back for a few queries (for bit-for-bit comparisons).
+std::vector<double> posterior_numbers(const PosteriorExtrapolator& ex) {
+  std::vector<double> out;
+  for (const auto& p : ex.predict_many({40, 100, 400})) {
+    out.push_back(p.mean());
+    out.push_back(p.sd());
+    out.push_back(p.quantile(0.05));
+    out.push_back(p.log_density(p.mean()));
+  }
+  const auto paths = ex.sample_curves({50, 200}, 8, 5, true);
+  out.insert(out.end(), paths.data(), paths.data() + paths.size());
+  out.push_back(ex.diagnostics().acceptance_fraction);
+  out.push_back(static_cast<double>(ex.diagnostics().steps));
+  return out;
+}
+}  // namespace
+
+CATCH_TEST_CASE("the sampler honours a time budget and keeps a few steps", "[reliability][limits][sampler]") {
+  auto logp = [](const double* th) { return -0.5 * (th[0] * th[0] + th[1] * th[1]); };
+  Eigen::MatrixXd start(16, 2);
+  detail::Rng rng(4);
+  for (Eigen::Index k = 0; k < start.rows(); ++k) start(k, 0) = rng.normal(), start(k, 1) = rng.normal();
+  SamplerOptions o;
+  o.seed = 3;
+  o.time_budget_seconds = 0.05;
+  // Cut during the burn-in (1e9 steps would take hours): the burn-in ends and 4 steps are kept.
+  o.burn_in = 1000000000;
+  o.steps = 1000;
+  auto t0 = std::chrono::steady_clock::now();
+  EnsembleChain ch = run_ensemble(logp, start, o);
+  CATCH_CHECK(seconds_since(t0) < 0.05 + 5.0);
+  CATCH_CHECK(ch.budget_exhausted);
+  CATCH_CHECK(ch.burn_in > 0);
+  CATCH_CHECK(ch.burn_in < o.burn_in);
+  CATCH_CHECK(ch.steps == 4);
+  CATCH_CHECK(ch.draws.size() == static_cast<std::size_t>(ch.steps) * 16 * 2);
+  CATCH_CHECK(ch.proposed_per_walker == ch.burn_in + ch.steps);
+  const SamplerDiagnostics d = diagnose(ch, [](const double* th) { return th[0]; });
+  CATCH_CHECK(d.budget_exhausted);
+  CATCH_CHECK(d.steps == 4);
+  CATCH_CHECK(d.burn_in == ch.burn_in);
+  // Cut during the kept steps: what was kept stays, and it stops there.
+  o.burn_in = 10;
+  o.steps = 1000000000;
+  o.thin = 2;
+  t0 = std::chrono::steady_clock::now();
+  ch = run_ensemble(logp, start, o);
+  CATCH_CHECK(seconds_since(t0) < 0.05 + 5.0);
+  CATCH_CHECK(ch.budget_exhausted);
+  CATCH_CHECK(ch.burn_in == 10);
+  CATCH_CHECK(ch.steps >= 4);
+  CATCH_CHECK(ch.steps < o.steps);
+  CATCH_CHECK(ch.log_prob.size() == static_cast<std::size_t>(ch.steps) * 16);
+  CATCH_CHECK(ch.proposed_per_walker == 10 + 2L * ch.steps);
+  // budget_min_steps is capped at steps.
+  o.thin = 1;
+  o.burn_in = 1000000000;
+  o.steps = 3;
+  o.budget_min_steps = 10;
+  ch = run_ensemble(logp, start, o);
+  CATCH_CHECK(ch.budget_exhausted);
+  CATCH_CHECK(ch.steps == 3);
+  // A budget that is not reached changes nothing, bit for bit.
+  SamplerOptions plain;
+  plain.seed = 3;
+  plain.burn_in = 50;
+  plain.steps = 100;
+  SamplerOptions budgeted = plain;
+  budgeted.time_budget_seconds = 1e6;
+  const EnsembleChain a = run_ensemble(logp, start, plain), b = run_ensemble(logp, start, budgeted);
+  CATCH_CHECK_FALSE(b.budget_exhausted);
+  CATCH_CHECK(b.steps == 100);
+  CATCH_CHECK(b.burn_in == 50);
+  CATCH_CHECK(a.draws == b.draws);
+  CATCH_CHECK(a.log_prob == b.log_prob);
+  CATCH_CHECK(a.accepted == b.accepted);
+  // Validation.
+  for (double bad : {-1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    SamplerOptions v;
+    v.time_budget_seconds = bad;
+    CATCH_CHECK_THROWS_AS(v.validate(), InvalidOptions);
+  }
+  SamplerOptions v;
+  v.budget_min_steps = 0;
+  CATCH_CHECK_THROWS_AS(v.validate(), InvalidOptions);
+}
+
+CATCH_TEST_CASE("a time budget bounds posterior fits and is flagged", "[reliability][limits][posterior]") {
+  const Observations obs = power_curve(30, 1, 30, 1.0, 0.01, 21);
+  const double budget = 0.3;
+  struct Case {
+    const char* what;
+    PosteriorOptions o;
+  };
+  std::vector<Case> cases;
+  // Each of these would run for minutes (or hours) without the budget.
+  PosteriorOptions ens;
+  ens.burn_in = 2000000;
+  ens.steps = 2000000;
+  cases.push_back({"ensemble, cut in the sampler", ens});
+  ens.prior_draws = 200000000;  // the prior importance start alone: minutes
+  cases.push_back({"ensemble, cut in the prior start", ens});
+  PosteriorOptions lcpfn = PosteriorOptions::lcpfn();
+  lcpfn.burn_in = 2000000;
+  lcpfn.steps = 2000000;
+  cases.push_back({"ensemble:lcpfn", lcpfn});
+  PosteriorOptions single = PosteriorOptions::single("pow4");
+  single.burn_in = 2000000;
+  single.steps = 2000000;
+  cases.push_back({"mcmc:pow4", single});
+  for (auto& c : cases) {
+    CATCH_INFO(c.what);
+    c.o.seed = 5;
+    c.o.time_budget_seconds = budget;
+    PosteriorExtrapolator ex(c.o);
+    const auto t0 = std::chrono::steady_clock::now();
+    ex.fit(obs);
+    const double took = seconds_since(t0);
+    // Generous slack for a loaded machine and the sanitizers: after the budget
+    // come 4 kept steps and the predictive's components (bounded by max_components).
+    CATCH_CHECK(took < budget + 10.0);
+    const SamplerDiagnostics& d = ex.diagnostics();
+    CATCH_CHECK(d.budget_exhausted);
+    CATCH_CHECK(d.steps == 4);
+    CATCH_CHECK(d.burn_in < 2000000);
+    CATCH_CHECK(d.walkers >= 4);
+    check_finite(ex.predict(100));
+    const auto paths = ex.sample_curves({40, 100}, 16, 3, true);
+    CATCH_CHECK(paths.allFinite());
+    // A warm-started refit is bounded the same way.
+    Observations more = obs;
+    more.push_back(31, obs.y.back() * 0.999);
+    const auto t1 = std::chrono::steady_clock::now();
+    ex.fit(more);
+    CATCH_CHECK(seconds_since(t1) < budget + 10.0);
+    check_finite(ex.predict(100));
+  }
+  // Through the factory: FitOptions::time_budget_seconds bounds the posterior's fit.
+  FactoryOptions fo;
+  fo.fit.time_budget_seconds = 0.5;
+  for (const char* m : {"ensemble", "ensemble:lcpfn", "mcmc:pow3"}) {
+    auto ex = make_extrapolator(m, fo);
+    auto* post = dynamic_cast<PosteriorExtrapolator*>(ex.get());
+    CATCH_REQUIRE(post != nullptr);
+    CATCH_CHECK(post->options().time_budget_seconds == 0.5);
+  }
+}
+
+CATCH_TEST_CASE("a posterior the budget does not cut is bit-identical to one without", "[reliability][determinism][posterior]") {
+  const Observations obs = power_curve(25, 1, 25, 1.0, 0.02, 33);
+  for (PosteriorOptions o : {PosteriorOptions{}, PosteriorOptions::single("pow3")}) {
+    o.seed = 9;
+    if (!o.single_family.empty()) o.burn_in = 100, o.steps = 100;  // keep the test short
+    PosteriorExtrapolator plain(o);
+    o.time_budget_seconds = 1e6;
+    PosteriorExtrapolator budgeted(o);
+    plain.fit(obs);
+    budgeted.fit(obs);
+    CATCH_CHECK_FALSE(plain.diagnostics().budget_exhausted);
+    CATCH_CHECK_FALSE(budgeted.diagnostics().budget_exhausted);
+    CATCH_CHECK(budgeted.diagnostics().steps == plain.diagnostics().steps);  // extension blocks included
+    CATCH_CHECK(budgeted.diagnostics().steps >= o.steps);
+    CATCH_CHECK(budgeted.diagnostics().burn_in == o.burn_in);
+    CATCH_CHECK(posterior_numbers(plain) == posterior_numbers(budgeted));
+  }
+}
+
+CATCH_TEST_CASE("posterior time budget validation", "[reliability][posterior]") {
+  for (double bad : {-1.0, -1e-9, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    PosteriorOptions o;
+    o.time_budget_seconds = bad;
+    CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
+    CATCH_CHECK_THROWS_AS(PosteriorExtrapolator(o), InvalidOptions);
+    FactoryOptions fo;
+    fo.fit.time_budget_seconds = bad;
+    CATCH_CHECK_THROWS_AS(make_extrapolator("ensemble", fo), InvalidOptions);
+  }
+  PosteriorOptions ok;
+  ok.time_budget_seconds = 0;
+  CATCH_CHECK_NOTHROW(ok.validate());
+  ok.time_budget_seconds = 1e-6;
+  CATCH_CHECK_NOTHROW(ok.validate());
+}
+
 CATCH_TEST_CASE("same seed, same output across threads and runs", "[reliability][determinism]") {
   // Fit 8 curves with every kind of method, serially and from 2 and 8 threads;
   // every number must be bit-identical.
@@ -212,4 +402,52 @@ CATCH_TEST_CASE("fuzz finding 3: sample_curves returned NaN beyond a family's do
   CATCH_CHECK_THROWS_AS(ex->sample_curves({12, 48, 1.2e21}, 4, 7), FitFailure);
   const Eigen::MatrixXd near = ex->sample_curves({12, 48}, 4, 7);  // inside the domain: fine
   CATCH_CHECK(near.allFinite());
+}
+
+CATCH_TEST_CASE("fuzz finding 5: mcmc:<family> with an odd dimension and few walkers failed", "[reliability][fuzz-regression]") {
+  // fuzz_fit (posteriors): single-family posteriors raise the walker count to
+  // the sampler's minimum for their dimension D = params + 1, but the minimum
+  // was 2D + 2 + (D % 2), odd for odd D (pow4: 13), so valid options
+  // (walkers = 10, even) ended in the sampler's InvalidInput "needs an even
+  // number of walkers". Now max(walkers, 2D + 2), which is even.
+  const Observations obs = power_curve(20, 1, 20, 1.0, 0.01, 44);
+  for (const char* fam : {"pow4", "mmf4", "pow3", "exp4"}) {
+    CATCH_INFO(fam);
+    PosteriorOptions o = PosteriorOptions::single(fam);
+    o.walkers = 10;
+    o.burn_in = 20;
+    o.steps = 20;
+    PosteriorExtrapolator ex(o);
+    CATCH_REQUIRE_NOTHROW(ex.fit(obs));
+    const int D = find_family(fam).num_params + 1;
+    CATCH_CHECK(ex.diagnostics().walkers == std::max(10, 2 * D + 2));
+    CATCH_CHECK(ex.diagnostics().walkers % 2 == 0);
+    check_finite(ex.predict(60));
+  }
+}
+
+CATCH_TEST_CASE("fuzz finding 6: a posterior's sample_curves returned NaN beyond a family's domain", "[reliability][fuzz-regression]") {
+  // fuzz_fit (posteriors), after 954 executions: mcmc:loglog_linear
+  // (ln(a ln x + b)) on a falling curve draws a < 0, undefined far beyond the
+  // data; predict() already fell back to the last observation for such draws,
+  // sample_curves returned NaN. Now it falls back the same way (plus the
+  // discrepancy walk). The curve is the fuzzer's input.
+  const Observations obs({1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 17},
+                         {0.89996337890625, 0.6363525390625, 0.51959228515625, 0.449981689453125, 0.4024658203125,
+                          0.367401123046875, 0.27056884765625, 0.27056884765625, 0.27056884765625,
+                          0.27056884765625, 0.27056884765625, 0.27056884765625},
+                         false);
+  PosteriorOptions o = PosteriorOptions::single("loglog_linear");
+  o.seed = 7;
+  o.burn_in = 100;
+  o.steps = 100;
+  o.monotone = true;
+  PosteriorExtrapolator ex(o);
+  ex.fit(obs);
+  const std::vector<double> xs{17, 1700, 2771, 1e6, 1e12};
+  for (bool noise : {false, true}) {
+    const Eigen::MatrixXd paths = ex.sample_curves(xs, 64, 7, noise);
+    CATCH_CHECK(paths.allFinite());
+  }
+  for (double x : xs) check_finite(ex.predict(x));
 }

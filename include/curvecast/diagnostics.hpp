@@ -28,8 +28,9 @@ struct SamplerDiagnostics {
   double split_rhat = 0;           ///< split R-hat of the monitored quantity (walkers as chains)
   double ess = 0;                  ///< effective sample size of the monitored quantity
   int walkers = 0;                 ///< ensemble size
-  int steps = 0;                   ///< kept steps per walker (after burn-in)
-  int burn_in = 0;                 ///< discarded steps per walker
+  int steps = 0;                   ///< kept steps per walker (after burn-in), as actually run
+  int burn_in = 0;                 ///< discarded steps per walker, as actually run
+  bool budget_exhausted = false;   ///< a time budget cut the run (fewer steps than asked; timing dependent, not reproducible)
   long evaluations = 0;            ///< log-density evaluations, all stages included
   double seconds = 0;              ///< wall time of the sampling (fit) stage
   bool warm_started = false;       ///< walkers started from a previous posterior

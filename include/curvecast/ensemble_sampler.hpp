@@ -14,6 +14,15 @@
 //   double x = ch.at(step, walker, 0);              // kept draws
 //   double acc = ch.acceptance_fraction();
 //
+// Time budget: with o.time_budget_seconds > 0 the clock is read before every
+// burn-in step and after every kept step. Once the budget is spent, a burn-in
+// still running ends there and the run keeps min(steps, budget_min_steps)
+// steps (or the steps already kept, if more), then returns with
+// ch.budget_exhausted = true and ch.steps, ch.burn_in the steps actually kept
+// and burnt. Such a result depends on the machine's speed and load (it is not
+// reproducible); a run the budget did not cut is identical bit for bit to one
+// without a budget.
+//
 // The log density is a template parameter (no std::function in the hot loop):
 // any callable double(const double* theta) returning -inf outside the support,
 // or double(const double* theta, double* blob) that also stores one derived
@@ -21,6 +30,7 @@
 // which is then kept next to each draw at no extra cost.
 // With threads > 1 it must be safe to call concurrently.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -47,6 +57,8 @@ struct SamplerOptions {
   int threads = 1;           ///< threads updating a half-ensemble (>= 1); results do not depend on it
   double kde_fraction = 0;   ///< probability of a kernel-density independence move instead of a stretch move ([0, 1])
   double kde_bandwidth = 0;  ///< kernel scale relative to the other half's covariance; 0 = Scott's rule m^(-1/(d+4))
+  double time_budget_seconds = 0;  ///< wall-time budget of the run; 0 = none (see the header comment)
+  int budget_min_steps = 4;        ///< kept steps still taken once the budget is spent (>= 1; capped at steps)
   void validate() const {
     auto bad = [](const char* w) { throw InvalidOptions(std::string("curvecast: SamplerOptions: ") + w); };
     if (steps < 1) bad("steps must be >= 1");
@@ -56,12 +68,17 @@ struct SamplerOptions {
     if (threads < 1) bad("threads must be >= 1");
     if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
     if (!(kde_bandwidth >= 0) || !std::isfinite(kde_bandwidth)) bad("kde_bandwidth must be finite and >= 0");
+    if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
+      bad("time_budget_seconds must be finite and >= 0");
+    if (budget_min_steps < 1) bad("budget_min_steps must be >= 1");
   }
 };
 
 /// The kept draws of one run: position (step s, walker k, coordinate d).
 struct EnsembleChain {
-  int dim = 0, walkers = 0, steps = 0;
+  int dim = 0, walkers = 0, steps = 0;  ///< steps: kept steps actually stored
+  int burn_in = 0;                      ///< burn-in steps actually run (fewer than asked when the budget cut it)
+  bool budget_exhausted = false;        ///< the time budget ended the run early (burn-in and/or kept steps)
   std::vector<double> draws;     ///< [(s * walkers + k) * dim + d]
   std::vector<double> log_prob;  ///< [s * walkers + k]
   std::vector<double> blobs;     ///< [s * walkers + k] when the log density stores a blob, else empty
@@ -218,7 +235,6 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
   EnsembleChain ch;
   ch.dim = D;
   ch.walkers = W;
-  ch.steps = opt.steps;
   // Row-major working copy: walker k at pos[k * D].
   std::vector<double> pos(static_cast<std::size_t>(W) * D), lp(static_cast<std::size_t>(W));
   for (int k = 0; k < W; ++k)
@@ -237,9 +253,12 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
   rng.reserve(static_cast<std::size_t>(W));
   for (int k = 0; k < W; ++k) rng.emplace_back(detail::derive_seed(opt.seed, static_cast<std::uint64_t>(k)));
   ch.accepted.assign(static_cast<std::size_t>(W), 0);
-  ch.draws.resize(static_cast<std::size_t>(opt.steps) * W * D);
-  ch.log_prob.resize(static_cast<std::size_t>(opt.steps) * W);
-  if (kBlob) ch.blobs.resize(static_cast<std::size_t>(opt.steps) * W);
+  // Storage grows with the kept steps (a budget-cut run with a huge `steps`
+  // never allocates for steps it does not take).
+  const std::size_t reserve_steps = static_cast<std::size_t>(std::min(opt.steps, 4096));
+  ch.draws.reserve(reserve_steps * W * D);
+  ch.log_prob.reserve(reserve_steps * W);
+  if (kBlob) ch.blobs.reserve(reserve_steps * W);
 
   const int half = W / 2;
   const double a = opt.stretch;
@@ -296,20 +315,44 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
       });
     for (auto& th : pool) th.join();
   };
-  const long total = static_cast<long>(opt.burn_in) + static_cast<long>(opt.steps) * opt.thin;
-  int kept = 0;
-  for (long it = 0; it < total; ++it) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point t0 = Clock::now();
+  auto over_budget = [&]() {
+    return opt.time_budget_seconds > 0 &&
+           std::chrono::duration<double>(Clock::now() - t0).count() > opt.time_budget_seconds;
+  };
+  long iterations = 0;
+  auto step = [&]() {
     update_half(0);
     update_half(1);
     ch.evaluations += W;
-    if (it >= opt.burn_in && (it - opt.burn_in) % opt.thin == opt.thin - 1) {
-      std::copy(pos.begin(), pos.end(), ch.draws.begin() + static_cast<std::ptrdiff_t>(kept) * W * D);
-      std::copy(lp.begin(), lp.end(), ch.log_prob.begin() + static_cast<std::ptrdiff_t>(kept) * W);
-      if (kBlob) std::copy(blob.begin(), blob.end(), ch.blobs.begin() + static_cast<std::ptrdiff_t>(kept) * W);
-      ++kept;
+    ++iterations;
+  };
+  for (int b = 0; b < opt.burn_in; ++b) {
+    if (over_budget()) {
+      ch.budget_exhausted = true;
+      break;
+    }
+    step();
+    ++ch.burn_in;
+  }
+  // Kept steps: every thin-th step after the burn-in. Once the budget is spent,
+  // the run stops after max(steps already kept, min(steps, budget_min_steps)).
+  int target = opt.steps;
+  if (ch.budget_exhausted) target = std::min(opt.steps, opt.budget_min_steps);
+  for (int kept = 0; kept < target;) {
+    for (int t = 0; t < opt.thin; ++t) step();
+    ch.draws.insert(ch.draws.end(), pos.begin(), pos.end());
+    ch.log_prob.insert(ch.log_prob.end(), lp.begin(), lp.end());
+    if (kBlob) ch.blobs.insert(ch.blobs.end(), blob.begin(), blob.end());
+    ++kept;
+    if (!ch.budget_exhausted && kept < target && over_budget()) {
+      ch.budget_exhausted = true;
+      target = std::max(kept, std::min(opt.steps, opt.budget_min_steps));
     }
   }
-  ch.proposed_per_walker = total;
+  ch.steps = static_cast<int>(ch.log_prob.size() / static_cast<std::size_t>(W));
+  ch.proposed_per_walker = iterations;
   ch.final_positions.resize(W, D);
   for (int k = 0; k < W; ++k)
     for (int d = 0; d < D; ++d) ch.final_positions(k, d) = pos[static_cast<std::size_t>(k) * D + d];
@@ -324,6 +367,8 @@ inline SamplerDiagnostics diagnose_chains(const EnsembleChain& ch, const Eigen::
   d.walkers = ch.walkers;
   d.steps = ch.steps;
   d.evaluations = ch.evaluations;
+  d.burn_in = ch.burn_in;
+  d.budget_exhausted = ch.budget_exhausted;
   if (ch.steps >= 4) {
     d.autocorr_time = integrated_autocorr_time(c);
     d.split_rhat = split_rhat(c);

@@ -18,7 +18,7 @@ namespace curvecast {
 /// Options passed to make_extrapolator.
 struct FactoryOptions {
   std::uint64_t seed = 0;  ///< seed of every random choice the extrapolator makes
-  FitOptions fit;          ///< least-squares options
+  FitOptions fit;          ///< least-squares options; fit.time_budget_seconds also bounds each posterior fit()
 };
 
 /// The names make_extrapolator accepts, for help texts.
@@ -48,11 +48,13 @@ inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, 
   if (name == "ensemble" || name == "ensemble:lcpfn") {
     PosteriorOptions p = name == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
     p.seed = o.seed;
+    p.time_budget_seconds = o.fit.time_budget_seconds;
     return std::make_unique<PosteriorExtrapolator>(p);
   }
   if (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5))) {
     PosteriorOptions p = PosteriorOptions::single(name.substr(5));
     p.seed = o.seed;
+    p.time_budget_seconds = o.fit.time_budget_seconds;
     return std::make_unique<PosteriorExtrapolator>(p);
   }
   if (has_family(name)) return std::make_unique<LeastSquaresExtrapolator>(name, fit);

@@ -37,6 +37,17 @@
 // Single-family posteriors (`mcmc:<family>`) sample every parameter of the
 // family (flat prior inside the family's bounds, in its normalised units) plus
 // ln sigma, starting around the least-squares fit.
+//
+// Time budget (PosteriorOptions::time_budget_seconds > 0): one fit() stops
+// drawing the prior importance start (after at least `walkers` draws), passes
+// what is left to the least-squares start (single family, as
+// FitOptions::time_budget_seconds) and to the sampler, which then ends its
+// burn-in early and keeps only 4 steps (SamplerOptions::budget_min_steps), so
+// a predictive always exists; no R-hat extension block starts once it is
+// spent. diagnostics().budget_exhausted says the budget cut the run,
+// steps/burn_in what was actually run. A cut run depends on the machine's
+// speed and load and is not reproducible across machines or runs; a run the
+// budget did not cut is bit-identical to one without a budget.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -99,6 +110,7 @@ struct PosteriorOptions {
   int max_extensions = 2;                ///< cold ensemble fits: extra blocks of `steps` kept steps while split R-hat >= 1.05
   std::uint64_t seed = 0;                ///< seed of every random choice
   int threads = 1;                       ///< sampler threads (results do not depend on it)
+  double time_budget_seconds = 0;        ///< wall-time budget of one fit(), 0 = none; a cut run is flagged in diagnostics() and is not reproducible (see below)
 
   static PosteriorOptions single(const std::string& family) {
     PosteriorOptions o;
@@ -140,6 +152,8 @@ struct PosteriorOptions {
     if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale)) bad("coefficient_sd_scale must be finite and > 0");
     if (!(horizon >= 0) || !std::isfinite(horizon)) bad("horizon must be finite and >= 0");
     if (threads < 1) bad("threads must be >= 1");
+    if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
+      bad("time_budget_seconds must be finite and >= 0");
     if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");
     if (!(discrepancy_median > 0) || !std::isfinite(discrepancy_median)) bad("discrepancy_median must be finite and > 0");
     if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
@@ -166,6 +180,7 @@ inline void append_chain(EnsembleChain& a, const EnsembleChain& b) {
   for (std::size_t k = 0; k < a.accepted.size() && k < b.accepted.size(); ++k) a.accepted[k] += b.accepted[k];
   a.proposed_per_walker += b.proposed_per_walker;
   a.evaluations += b.evaluations;
+  a.budget_exhausted = a.budget_exhausted || b.budget_exhausted;
 }
 
 /// Mean and covariance of the linear coefficients b implied by LC-PFN's prior
@@ -228,6 +243,8 @@ class PosteriorExtrapolator : public Extrapolator {
 
   void fit(const Observations& obs) override {
     const auto t0 = std::chrono::steady_clock::now();
+    fit_start_ = t0;
+    prior_start_cut_ = false;
     obs.validate(opt_.single_family.empty() ? 2 : 3);
     const bool warm = opt_.warm_start && fitted_ && extends(obs);
     fitted_ = false;
@@ -238,6 +255,7 @@ class PosteriorExtrapolator : public Extrapolator {
     obs_ = obs;
     t_last_ = norm_.t(obs.x.back());
     fitted_ = true;
+    diag_.budget_exhausted = diag_.budget_exhausted || prior_start_cut_;
     diag_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 
@@ -287,6 +305,7 @@ class PosteriorExtrapolator : public Extrapolator {
         prev_var = std::max(prev_var, var);
         double v = norm_.y(curve_value(comp_[s], tj) + walk);
         if (with_noise) v += norm_.sd(comp_[s].sigma) * rng.normal();
+        if (!std::isfinite(v)) v = norm_.y(norm_.z(obs_.y.back()) + walk);  // as predict(): never a NaN (fuzz finding 6)
         out(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(j)) = v;
       }
     }
@@ -532,22 +551,29 @@ class PosteriorExtrapolator : public Extrapolator {
     so.seed = detail::derive_seed(opt_.seed, 1 + obs.size());
     so.threads = opt_.threads;
     so.kde_fraction = opt_.kde_fraction;
+    so.time_budget_seconds = remaining_budget();
     EnsembleChain ch = run_ensemble(logp, start, so);
     diag_ = diagnose_blobs(ch);
     // Not converged on the monitored prediction: continue the same chains for
     // another block and judge the whole kept run (cold fits only; a warm refit's
-    // 50 steps are too short for split R-hat to certify anything).
+    // 50 steps are too short for split R-hat to certify anything). A spent time
+    // budget ends the extensions too (and the last block may be cut short).
     int extensions = 0;
     while (!warm_ok && !diag_.converged() && extensions < opt_.max_extensions) {
+      if (opt_.time_budget_seconds > 0 && (ch.budget_exhausted || remaining_budget() <= kBudgetSpent)) {
+        ch.budget_exhausted = true;
+        break;
+      }
       SamplerOptions more = so;
       more.burn_in = 0;
       more.seed = detail::derive_seed(so.seed, 0xe0000 + static_cast<std::uint64_t>(extensions));
+      more.time_budget_seconds = remaining_budget();
       detail::append_chain(ch, run_ensemble(logp, ch.final_positions, more));
       diag_ = diagnose_blobs(ch);
       ++extensions;
     }
     final_ = ch.final_positions;
-    diag_.burn_in = so.burn_in;
+    diag_.budget_exhausted = ch.budget_exhausted;
     diag_.extensions = extensions;
     diag_.evaluations += evals;
     diag_.warm_started = warm_ok;
@@ -631,14 +657,30 @@ class PosteriorExtrapolator : public Extrapolator {
 
   /// Importance sample of the prior, resampled by marginal likelihood
   /// (systematic resampling), jittered so walkers are distinct.
+  /// With a time budget, drawing stops once it is spent (after at least
+  /// `walkers` draws; prior_start_cut_ records it).
   template <class LogP>
-  long prior_start(LogP& logp, Eigen::MatrixXd& start) const {
-    const int D = model_.dim(), W = opt_.walkers, N = opt_.prior_draws;
+  long prior_start(LogP& logp, Eigen::MatrixXd& start) {
+    const int D = model_.dim(), W = opt_.walkers;
+    int N = opt_.prior_draws;
     detail::Rng rng(detail::derive_seed(opt_.seed, 0x9a1));
-    std::vector<double> th(static_cast<std::size_t>(N) * D), lw(static_cast<std::size_t>(N));
+    // Storage grows in blocks, so a budget-cut start with a huge prior_draws
+    // allocates only for the draws it makes.
+    constexpr int kBlock = 1 << 16;
+    std::vector<double> th, lw;
     double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis];
     double mx = -std::numeric_limits<double>::infinity();
     for (int i = 0; i < N; ++i) {
+      if (opt_.time_budget_seconds > 0 && i >= W && i % 64 == 0 && remaining_budget() <= kBudgetSpent) {
+        prior_start_cut_ = true;
+        N = i;
+        break;
+      }
+      if (i % kBlock == 0) {
+        const std::size_t upto = static_cast<std::size_t>(std::min(N - i, kBlock)) + static_cast<std::size_t>(i);
+        th.resize(upto * static_cast<std::size_t>(D));
+        lw.resize(upto);
+      }
       model_.draw_prior(rng, &th[static_cast<std::size_t>(i) * D]);
       lw[i] = model_.conditional(&th[static_cast<std::size_t>(i) * D], L, mu);
       mx = std::max(mx, lw[i]);
@@ -706,6 +748,7 @@ class PosteriorExtrapolator : public Extrapolator {
     const FamilyInfo& fam = *family_;
     FitOptions fo;
     fo.seed = opt_.seed;
+    fo.time_budget_seconds = remaining_budget();
     const FitResult ls = fit_family(fam.name, obs, fo);
     const Normaliser old_norm = norm_;
     norm_ = ls.normaliser;
@@ -717,7 +760,7 @@ class PosteriorExtrapolator : public Extrapolator {
       single_z_[i] = norm_.z(obs.y[i]);
     }
     single_w_ = loglik_weights(n);
-    const int P = fam.num_params, D = P + 1, W = std::max(opt_.walkers, 2 * D + 2 + (D % 2));
+    const int P = fam.num_params, D = P + 1, W = std::max(opt_.walkers, 2 * D + 2);  // even: walkers is even
     lo_.assign(P, 0.0);
     hi_.assign(P, 0.0);
     detail::Summary sm;
@@ -788,11 +831,11 @@ class PosteriorExtrapolator : public Extrapolator {
     so.steps = warm_ok ? opt_.warm_steps : opt_.steps;
     so.seed = detail::derive_seed(opt_.seed, 1 + obs.size());
     so.threads = opt_.threads;
+    so.time_budget_seconds = remaining_budget();
     const EnsembleChain ch = run_ensemble(logp, start, so);
     final_ = ch.final_positions;
     const double th_mon = opt_.horizon > 0 ? norm_.t(opt_.horizon) : norm_.t(obs.x.back()) * 10.0;
     diag_ = diagnose(ch, [fp, th_mon](const double* th) { return fp->eval(th, th_mon); });
-    diag_.burn_in = so.burn_in;
     diag_.warm_started = warm_ok;
     const int total = ch.steps * W, want = std::min(total, opt_.max_components);
     comp_.clear();
@@ -809,7 +852,18 @@ class PosteriorExtrapolator : public Extrapolator {
     constraint_acceptance_ = 1.0;
   }
 
+  /// What is left of the time budget of the current fit() (seconds; 0 = no
+  /// budget, kBudgetSpent when spent, so that it still reads as a budget).
+  static constexpr double kBudgetSpent = 1e-9;
+  double remaining_budget() const {
+    if (!(opt_.time_budget_seconds > 0)) return 0.0;
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - fit_start_).count();
+    return std::max(kBudgetSpent, opt_.time_budget_seconds - used);
+  }
+
   PosteriorOptions opt_;
+  std::chrono::steady_clock::time_point fit_start_{};
+  bool prior_start_cut_ = false;
   bool fitted_ = false;
   Observations obs_;
   Normaliser norm_;
