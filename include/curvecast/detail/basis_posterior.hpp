@@ -354,7 +354,7 @@ class BasisModel {
     double bAb;
     {
       double v[kMaxBasis];
-      std::copy(mu, mu + p, v);
+      for (int a = 0; a < p; ++a) v[a] = mu[a];
       chol_solve(L, p, mu);  // mu = A^-1 b
       bAb = 0;
       for (int a = 0; a < p; ++a) bAb += v[a] * mu[a];
