@@ -147,6 +147,22 @@ CATCH_TEST_CASE("default prior: a detected bound is respected and widens early e
   const auto ia = pa.interval(0.9);
   CATCH_CHECK(ia.first <= o.y.back());
   CATCH_CHECK(o.y.back() <= ia.second);
+  // Where it levels off: never below the bound (an error rate is >= 0). On a
+  // slow power law the limit x -> infinity is uncertain enough that, before
+  // the asymptote respected the bound, this interval reached -0.34.
+  Observations slow;
+  slow.higher_is_better = false;
+  detail::Rng rng(3);
+  for (int i = 1; i <= 40; ++i) slow.push_back(i, 0.17 + 0.7 / std::sqrt(static_cast<double>(i)) + 0.005 * rng.normal());
+  PosteriorOptions so;
+  so.seed = 2;
+  PosteriorExtrapolator c(so);
+  c.fit(slow.prefix(10));
+  const AsymptoteEstimate as = c.asymptote(0.9);
+  CATCH_REQUIRE(as.available);
+  CATCH_CHECK(as.lower >= 0.0);
+  CATCH_CHECK(as.lower <= as.value);
+  CATCH_CHECK(as.value <= as.upper);
 }
 
 CATCH_TEST_CASE("joint draws of the future curve", "[posterior]") {

@@ -314,13 +314,15 @@ class PosteriorExtrapolator : public Extrapolator {
 
   /// The ensemble's asymptote is its intercept (every basis function vanishes
   /// as x grows), shifted by the discrepancy's current offset when it is
-  /// learned (the random walk has no limit; its spread is not included);
-  /// single families use their own asymptote when they have one.
+  /// learned (the random walk has no limit; its spread is not included), and
+  /// never beyond the metric's bound; single families use their own asymptote
+  /// when they have one.
   AsymptoteEstimate asymptote(double level = 0.9) const override {
     require_fitted();
     AsymptoteEstimate a;
     a.level = level;
     std::vector<std::pair<double, double>> vals;
+    const double bound = best_bound(obs_);
     for (std::size_t s = 0; s < comp_.size(); ++s) {
       double v;
       if (opt_.single_family.empty()) {
@@ -332,6 +334,13 @@ class PosteriorExtrapolator : public Extrapolator {
           return a;
         }
         v = *as;
+      }
+      if (opt_.single_family.empty()) {
+        // The limit cannot pass the metric's bound (the constraints only
+        // check up to the horizon): LC-PFN's [lower, upper], or the default
+        // prior's best attainable value when known.
+        if (opt_.prior == PriorKind::LcPfn && opt_.bounded) v = std::min(std::max(v, opt_.lower), opt_.upper);
+        else if (opt_.prior == PriorKind::Default && std::isfinite(bound)) v = std::min(v, norm_.z(bound));
       }
       vals.emplace_back(norm_.y(v), comp_w_[s]);
     }
