@@ -30,7 +30,7 @@
 //
 // Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
 //                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F]
-//                 [--max-tasks N] [--max-curves-per-task N] [--out FILE.json]
+//                 [--confirmations K] [--max-tasks N] [--max-curves-per-task N] [--out FILE.json]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
   cc::EarlyStoppingOptions base;
   const char* usage =
       "usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N] [--method NAME]\n"
-      "                [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F] [--max-tasks N]\n"
-      "                [--max-curves-per-task N] [--num-starts N] [--out FILE.json]\n";
+      "                [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F] [--confirmations K]\n"
+      "                [--max-tasks N] [--max-curves-per-task N] [--num-starts N] [--out FILE.json]\n";
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
       else if (a == "--min-points") base.min_points = static_cast<std::size_t>(std::atol(next().c_str()));
       else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
       else if (a == "--plateau-patience") base.plateau_patience = std::atof(next().c_str());
+      else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(std::atol(next().c_str()));
       else if (a == "--max-tasks") max_tasks = std::atol(next().c_str());
       else if (a == "--max-curves-per-task") max_curves = std::atol(next().c_str());
       else if (a == "--out") out_path = next();
@@ -267,13 +268,14 @@ int main(int argc, char** argv) {
           for (auto ci : order) {
             const cc::Curve& c = set.curves[ci];
             const std::size_t n = c.x.size();
-            std::size_t k = 1;
+            std::size_t k = 1, streak = 0;
             bool stop = false;
             // The first run has no target: every answer would be NoDecision.
             for (; setting && target && k < n; ++k) {
               const auto [f, call_ms, cpu_ms] = forecast_at(ci, k);
               const auto t0 = std::chrono::steady_clock::now();
-              const cc::Decision d = cc::EarlyStopper::apply_rule(*f, target, o, hib, c.x.back());
+              const cc::Decision d = cc::EarlyStopper::apply_rule(*f, target, o, hib, c.x.back(), streak);
+              streak = d.below_streak;
               const double rule_ms =
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
               if (call_ms >= 0) {
@@ -389,9 +391,10 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
     // Table.
-    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s, plateau patience %g\n",
+    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s, plateau patience %g, stop confirmations %zu\n",
                 data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
-                base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_patience);
+                base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_patience,
+                base.stop_confirmations);
     std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
                 fits, total_seconds);
     const bool many_tasks = task_names.size() > 12;
@@ -419,6 +422,7 @@ int main(int argc, char** argv) {
       j["min_points"] = base.min_points;
       j["plateau_cut"] = base.cut_initial_plateau;
       j["plateau_patience"] = base.plateau_patience;
+      j["stop_confirmations"] = base.stop_confirmations;
       j["tasks"] = task_names.size();
       j["curves"] = curves_used.size();
       j["max_tasks"] = max_tasks;

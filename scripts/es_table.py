@@ -28,6 +28,8 @@ def table(path, per_task):
         subset = f", subset: max_tasks={j.get('max_tasks')}, max_curves_per_task={j.get('max_curves_per_task')}"
     print(f"**{name}** — method `{j['method']}`, {j['tasks']} task(s), {j['curves']} curves, "
           f"{j['seeds']} seeds, min_points {j['min_points']}, plateau cut {'on' if j['plateau_cut'] else 'off'}"
+          f"{', plateau patience ' + str(j['plateau_patience']) if j.get('plateau_patience') else ''}"
+          f"{', stop confirmations ' + str(j['stop_confirmations']) if j.get('stop_confirmations', 1) != 1 else ''}"
           f"{subset}; {j['total_seconds']:.0f} s wall with {j['threads']} threads\n")
     print("| threshold | task | compute | speed-up | regret | regret_rel (mean over tasks) | regret_rel (median over tasks) | overhead ms median (wall) | p99 (wall) | CPU ms median | CPU ms p99 | runs stopped |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")

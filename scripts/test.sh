@@ -40,22 +40,39 @@ fi
 
 if [ "$fuzz_seconds" != 0 ]; then
   # Short bounded runs from the committed seed corpora; a crash, a sanitizer
-  # report, a NaN finding or a hang (-timeout) fails the script.
-  for t in fuzz_json fuzz_predictive fuzz_fit; do
-    work=$(mktemp -d)
+  # report, a NaN finding or a hang (-timeout) fails the script. The two cheap
+  # targets (json, predictive) run side by side for half the time; fuzz_fit,
+  # the one that fits curves, runs alone for the full time.
+  fuzz_one() {  # target seconds -> exit status; log in $FUZZ_DIR/target.log
+    local t=$1 secs=$2 work="$FUZZ_DIR/$1"
+    mkdir -p "$work"
     cp fuzz/corpus/"${t#fuzz_}"/* "$work"/ 2>/dev/null || true
-    echo "fuzzing $t for ${fuzz_seconds} s"
-    dict=(); [ -f fuzz/"${t#fuzz_}".dict ] && dict=(-dict=fuzz/"${t#fuzz_}".dict)
-    rc=0
-    build-asan/fuzz/"$t" "${dict[@]}" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
-      -print_final_stats=1 -artifact_prefix="$work/" "$work" >"$work.log" 2>&1 || rc=$?
-    grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$work.log" || true
+    local dict=(); [ -f fuzz/"${t#fuzz_}".dict ] && dict=(-dict=fuzz/"${t#fuzz_}".dict)
+    build-asan/fuzz/"$t" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 \
+      -print_final_stats=1 -artifact_prefix="$work/" "$work" >"$FUZZ_DIR/$t.log" 2>&1
+  }
+  report() {  # target exit-status
+    local t=$1 rc=$2
+    echo "fuzzed $t"
+    grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$FUZZ_DIR/$t.log" || true
     if [ "$rc" != 0 ]; then
-      tail -n 60 "$work.log"
-      echo "fuzz target $t failed (exit $rc); reproducer(s): $(ls "$work" | grep -E '^(crash|timeout|oom|leak)-' || true)" >&2
+      tail -n 60 "$FUZZ_DIR/$t.log"
+      echo "fuzz target $t failed (exit $rc); reproducer(s): $(ls "$FUZZ_DIR/$t" | grep -E '^(crash|timeout|oom|leak)-' || true)" >&2
       exit 1
     fi
-    rm -rf "$work" "$work.log"
-  done
+  }
+  FUZZ_DIR=$(mktemp -d)
+  half=$(( (fuzz_seconds + 1) / 2 ))
+  echo "fuzzing fuzz_json and fuzz_predictive for ${half} s side by side, then fuzz_fit for ${fuzz_seconds} s"
+  rc_json=0; rc_pred=0; rc_fit=0
+  fuzz_one fuzz_json "$half" & pid_json=$!
+  fuzz_one fuzz_predictive "$half" & pid_pred=$!
+  wait "$pid_json" || rc_json=$?
+  wait "$pid_pred" || rc_pred=$?
+  report fuzz_json "$rc_json"
+  report fuzz_predictive "$rc_pred"
+  fuzz_one fuzz_fit "$fuzz_seconds" || rc_fit=$?
+  report fuzz_fit "$rc_fit"
+  rm -rf "$FUZZ_DIR"
   echo "fuzzing: 3 passed, 0 failed"
 fi

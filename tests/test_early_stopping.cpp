@@ -64,6 +64,7 @@ CATCH_TEST_CASE("EarlyStoppingOptions::validate rejects bad values", "[early_sto
   CATCH_CHECK_THROWS_AS(bad([](auto& x) { x.optimistic_sd = -0.1; }).validate(), cc::InvalidOptions);
   CATCH_CHECK_THROWS_AS(bad([](auto& x) { x.interval_level = 1; }).validate(), cc::InvalidOptions);
   CATCH_CHECK_THROWS_AS(bad([](auto& x) { x.ls_num_starts = 0; }).validate(), cc::InvalidOptions);
+  CATCH_CHECK_THROWS_AS(bad([](auto& x) { x.stop_confirmations = 0; }).validate(), cc::InvalidOptions);
   // The constructor validates eagerly.
   CATCH_CHECK_THROWS_AS(cc::EarlyStopper("ls:akaike", 50, false, bad([](auto& x) { x.threshold = 2; })),
                         cc::InvalidOptions);
@@ -323,6 +324,50 @@ CATCH_TEST_CASE("apply_rule is a pure function of the forecast and the target", 
   const cc::Decision a = s.decide(0.3), b = s.decide(0.3);  // no refit between identical calls
   CATCH_CHECK(a.p_better == b.p_better);
   CATCH_CHECK(a.predicted_final == b.predicted_final);
+}
+
+CATCH_TEST_CASE("stop confirmations: stop only after k consecutive decisions below threshold", "[early_stopping]") {
+  // The clearly worse run of the first test: P(better) < 0.05 from point 12 on.
+  const auto y = make_curve(0.5, 0.3, 50, 0.005, 11);
+  cc::EarlyStoppingOptions o;
+  o.stop_confirmations = 3;
+  cc::EarlyStopper s("ls:akaike", 50, false, o), domhan("ls:akaike", 50, false);
+  feed(s, y, 12);
+  feed(domhan, y, 12);
+  CATCH_REQUIRE(domhan.decide(0.2).stop());
+  const cc::Decision d1 = s.decide(0.2);
+  CATCH_CHECK(d1.action == cc::StopAction::Continue);
+  CATCH_CHECK(d1.rule == cc::StopRule::AwaitingConfirmation);
+  CATCH_CHECK(d1.below_streak == 1);
+  CATCH_CHECK(d1.p_better < 0.05);
+  CATCH_CHECK(d1.reason.find("3 are needed") != std::string::npos);
+  // Asking again without a new observation does not advance the streak.
+  CATCH_CHECK(s.decide(0.2).below_streak == 1);
+  s.observe(13, y[12]);
+  const cc::Decision d2 = s.decide(0.2);
+  CATCH_CHECK(d2.rule == cc::StopRule::AwaitingConfirmation);
+  CATCH_CHECK(d2.below_streak == 2);
+  s.observe(14, y[13]);
+  const cc::Decision d3 = s.decide(0.2);
+  CATCH_CHECK(d3.action == cc::StopAction::Stop);
+  CATCH_CHECK(d3.rule == cc::StopRule::ProbBelowThreshold);
+  CATCH_CHECK(d3.below_streak == 3);
+  // A decision at or above the threshold breaks the streak (a lax target the run's
+  // prediction can beat, while its own observations do not).
+  s.observe(15, y[14]);
+  const cc::Decision lax = s.decide(0.555);
+  CATCH_CHECK(lax.rule == cc::StopRule::ProbAboveThreshold);
+  CATCH_CHECK(lax.below_streak == 0);
+  s.observe(16, y[15]);
+  CATCH_CHECK(s.decide(0.2).below_streak == 1);
+  // reset() starts the next run with no streak.
+  s.reset();
+  feed(s, y, 12);
+  CATCH_CHECK(s.decide(0.2).below_streak == 1);
+  // apply_rule takes the streak explicitly.
+  const cc::StopForecast& f = s.forecast();
+  CATCH_CHECK(cc::EarlyStopper::apply_rule(f, 0.2, o, false, 50, 0).rule == cc::StopRule::AwaitingConfirmation);
+  CATCH_CHECK(cc::EarlyStopper::apply_rule(f, 0.2, o, false, 50, 2).rule == cc::StopRule::ProbBelowThreshold);
 }
 
 CATCH_TEST_CASE("warm-started decisions agree with cold ones", "[early_stopping]") {

@@ -21,6 +21,10 @@
 // predictive standard deviation at x_final falls below a given spread; before
 // fitting, cut an initial plateau (the curve starts where `plateau_look_ahead`
 // consecutive points are better than the first by more than `plateau_delta`).
+// Beyond Domhan's rule, `stop_confirmations` > 1 asks for that many consecutive
+// decisions below the threshold before a stop (a guard against the Monte Carlo
+// error of a single posterior and against one odd point), and `plateau_patience`
+// withholds decisions while a run has not started to learn.
 //
 // Every decide() fits the extrapolator to all points observed so far (after the
 // plateau cut) and reports the predicted final value and its interval, even when
@@ -68,6 +72,7 @@ struct EarlyStoppingOptions {
   double plateau_delta = 0.05;          ///< raw units: a point leaves the plateau when better than the first by more; >= 0
   std::size_t plateau_look_ahead = 5;   ///< consecutive points that must leave the plateau; >= 1
   double plateau_patience = 0;          ///< > 0: no decision before the run has left its initial plateau (plateau_look_ahead points beating the first by plateau_delta), up to x = patience * x_final; 0 = off
+  std::size_t stop_confirmations = 1;   ///< Stop only when P(final beats target) < threshold on this many consecutive decisions of the run (1 = Domhan: the first time); >= 1
   double optimistic_sd = 0;             ///< > 0: also stop when the predictive sd at x_final is below it (raw units); 0 = off
   bool never_stop_if_own_best_beats = true;  ///< Continue while the run's own best observation beats the target
   double interval_level = 0.9;          ///< level of the reported interval of the final value; in (0, 1)
@@ -82,6 +87,7 @@ struct EarlyStoppingOptions {
     if (!(plateau_delta >= 0) || !std::isfinite(plateau_delta)) bad("plateau_delta must be finite and >= 0");
     if (plateau_look_ahead < 1) bad("plateau_look_ahead must be >= 1");
     if (!(plateau_patience >= 0 && plateau_patience <= 1)) bad("plateau_patience must lie in [0, 1] (0 = off)");
+    if (stop_confirmations < 1) bad("stop_confirmations must be >= 1 (1 = stop the first time P falls below threshold)");
     if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
     if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");
     if (ls_num_starts < 1) bad("ls_num_starts must be >= 1");
@@ -99,7 +105,8 @@ enum class StopRule {
   NoTarget,            ///< NoDecision: no best final value to compare with (first run)
   StillOnPlateau,      ///< NoDecision: the run has not left its initial plateau yet (plateau_patience)
   OwnBestBeatsTarget,  ///< Continue: an observation of this run already beats the target
-  ProbBelowThreshold,  ///< Stop: P(final beats target) < threshold
+  ProbBelowThreshold,  ///< Stop: P(final beats target) < threshold (on stop_confirmations consecutive decisions)
+  AwaitingConfirmation,  ///< Continue: P(final beats target) < threshold, but on fewer than stop_confirmations consecutive decisions
   OptimisticSpread,    ///< Stop: the predictive sd at x_final is below optimistic_sd
   ProbAboveThreshold,  ///< Continue: P(final beats target) >= threshold
 };
@@ -121,6 +128,7 @@ inline const char* to_string(StopRule r) {
     case StopRule::OwnBestBeatsTarget: return "own-best-beats-target";
     case StopRule::ProbBelowThreshold: return "p-below-threshold";
     case StopRule::OptimisticSpread: return "optimistic-small-spread";
+    case StopRule::AwaitingConfirmation: return "awaiting-confirmation";
     default: return "p-above-threshold";
   }
 }
@@ -162,6 +170,7 @@ struct Decision {
   double level = 0.9;
   double own_best = std::numeric_limits<double>::quiet_NaN();
   std::size_t points_observed = 0, points_cut = 0, points_fitted = 0;
+  std::size_t below_streak = 0;  ///< consecutive decisions of this run, this one included, with P(final beats target) < threshold
   double seconds = 0;  ///< wall time of this decision (fit included)
 
   bool stop() const { return action == StopAction::Stop; }
@@ -264,6 +273,8 @@ class EarlyStopper {
     obs_.y.clear();
     dirty_ = true;
     forecast_ = StopForecast{};
+    streak_ = streak_before_ = 0;
+    streak_points_ = 0;
   }
 
   /// Fits (when points arrived since the last fit) and predicts the value at x_final.
@@ -324,15 +335,23 @@ class EarlyStopper {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     const StopForecast& f = forecast();
-    Decision d = apply_rule(f, best_final, opt_, obs_.higher_is_better, x_final_);
+    if (streak_points_ != obs_.size()) {  // a new observation: the streak so far counts; asking twice does not
+      streak_before_ = streak_;
+      streak_points_ = obs_.size();
+    }
+    Decision d = apply_rule(f, best_final, opt_, obs_.higher_is_better, x_final_, streak_before_);
+    streak_ = d.below_streak;
     d.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return d;
   }
 
   /// The rule itself: a pure function of a forecast and a target (cheap; the
   /// benchmark replays many targets against one forecast with it).
+  /// `below_before` is the previous decision's below_streak in this run (0 for
+  /// the first); it matters only when stop_confirmations > 1.
   static Decision apply_rule(const StopForecast& f, std::optional<double> best_final,
-                             const EarlyStoppingOptions& opt, bool higher_is_better, double x_final) {
+                             const EarlyStoppingOptions& opt, bool higher_is_better, double x_final,
+                             std::size_t below_before = 0) {
     Decision d;
     d.threshold = opt.threshold;
     d.level = opt.interval_level;
@@ -392,8 +411,16 @@ class EarlyStopper {
     }
     d.p_better = f.final->prob_better(*best_final);
     if (d.p_better < opt.threshold) {
+      d.below_streak = below_before + 1;
       r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
         << " < threshold " << opt.threshold;
+      if (d.below_streak < opt.stop_confirmations) {
+        r << " on " << d.below_streak << " consecutive decision(s); " << opt.stop_confirmations
+          << " are needed to stop";
+        return finish(StopAction::Continue, StopRule::AwaitingConfirmation);
+      }
+      if (opt.stop_confirmations > 1)
+        r << " on " << d.below_streak << " consecutive decisions";
       return finish(StopAction::Stop, StopRule::ProbBelowThreshold);
     }
     if (opt.optimistic_sd > 0 && f.sd < opt.optimistic_sd) {
@@ -427,6 +454,9 @@ class EarlyStopper {
   Observations obs_;
   StopForecast forecast_;
   bool dirty_ = true;
+  std::size_t streak_ = 0;         // below_streak of the last decision
+  std::size_t streak_before_ = 0;  // below_streak before the current observation's first decision
+  std::size_t streak_points_ = 0;  // observations when streak_before_ was taken
 };
 
 }  // namespace curvecast
