@@ -106,7 +106,6 @@ int main(int argc, char** argv) {
           po.max_extensions = std::stoi(get("--extensions", std::to_string(po.max_extensions)));
           if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
           if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
-          if (a.count("--few")) po.few_points_max = std::stoi(a["--few"]);
           ex = std::make_unique<PosteriorExtrapolator>(po);
         } else {
           ex = make_extrapolator(method);
@@ -271,14 +270,13 @@ int main(int argc, char** argv) {
               if (m == "oracle")
                 ex = std::make_unique<OracleExtrapolator>(cv.x, raw["curves"][c]["y_true"].get<std::vector<double>>(),
                                                           raw["curves"][c]["sigma"].get<double>());
-              else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom") || a.count("--extensions") || a.count("--few"))) {
+              else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom") || a.count("--extensions"))) {
                 PosteriorOptions po = m == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
                 if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
                 if (a.count("--disc-median")) po.discrepancy_median = std::stod(a["--disc-median"]);
                 if (a.count("--disc-sd")) po.discrepancy_log_sd = std::stod(a["--disc-sd"]);
                 if (a.count("--coef-sd")) po.coefficient_sd_scale = std::stod(a["--coef-sd"]);
                 if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
-                if (a.count("--few")) po.few_points_max = std::stoi(a["--few"]);
                 if (a.count("--extensions")) po.max_extensions = std::stoi(a["--extensions"]);
                 ex = std::make_unique<PosteriorExtrapolator>(po);
               } else

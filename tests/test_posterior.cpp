@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include <Eigen/Dense>
+
 #include <curvecast/detail/rng.hpp>
 #include <curvecast/factory.hpp>
 #include <curvecast/json.hpp>
@@ -165,38 +167,59 @@ CATCH_TEST_CASE("default prior: a detected bound is respected and widens early e
   CATCH_CHECK(as.value <= as.upper);
 }
 
-CATCH_TEST_CASE("default prior: with few points the curve is not predicted to get worse", "[posterior]") {
-  // The first five validation errors of a CIFAR-10 CNN run (cnn-cifar10/file002
-  // in ../shared/data/curves; its error at epoch 40 is 0.380), with an uptick at
-  // the last point. Four coefficients and three shapes interpolate five points
-  // exactly; with free signs the posterior settled on a rising-then-falling
-  // curve and predicted the error to climb to 0.79 with a 90% interval of
-  // [0.70, 0.83]: certain the run gets worse. In the few-points regime (the
-  // default up to basis size + 2 = 6 points) every term improves and the
-  // discrepancy rate stays at or above its prior median.
-  const Observations pre({1, 2, 3, 4, 5}, {0.8403, 0.7581, 0.6408, 0.6148, 0.6401}, false);
-  PosteriorOptions on, off;
-  on.seed = off.seed = 1;
-  off.few_points_max = 0;
-  PosteriorExtrapolator a(on), b(off);
-  a.fit(pre);
-  b.fit(pre);
-  const Predictive pa = a.predict(40), pb = b.predict(40);
-  CATCH_CHECK(pa.mean() < 0.6148);        // below the prefix's best
-  CATCH_CHECK(pa.interval(0.9).first < 0.45);
-  CATCH_CHECK(pa.interval(0.9).second > 0.380);  // the run's actual error at epoch 40 ...
-  CATCH_CHECK(pa.interval(0.9).first < 0.380);   // ... lies inside the interval
-  CATCH_CHECK(pb.mean() > 0.6401);        // free signs: the pathology this guards against
-  // From basis size + 3 = 7 points on the signs and the rate are free again (an
-  // overfitting curve may turn up): the option is inactive there.
-  const Observations seven({1, 2, 3, 4, 5, 6, 7}, {0.8403, 0.7581, 0.6408, 0.6148, 0.6401, 0.5307, 0.52}, false);
-  PosteriorExtrapolator c(on), d(off);
-  c.fit(seven);
-  d.fit(seven);
-  CATCH_CHECK(c.predict(40).mean() == d.predict(40).mean());
-  PosteriorOptions badopt;
-  badopt.few_points_max = -2;
-  CATCH_CHECK_THROWS_AS(badopt.validate(), InvalidOptions);
+CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the dense Gaussian one", "[posterior]") {
+  // z = X b + B + e, b ~ N(m, S), B a Brownian motion in ln t (0 at the first
+  // point, variance lambda^2 per unit), e ~ N(0, sigma^2): z ~ N(X m, X S X' +
+  // lambda^2 K + sigma^2 I), K_ij = min(s_i, s_j), s_i = ln t_i - ln t_1. The
+  // filter must give the same log density (b integrated out), with and without
+  // the discrepancy. (Session 2 counted the filter's log-determinant twice for
+  // a while; that made sigma and lambda too small and the posterior
+  // over-confident. This catches it.)
+  const std::vector<int> fam{detail::kPow3, detail::kIlog2, detail::kJanoschek};
+  const int p = 4;
+  detail::BasisPrior pr;
+  const double m[p] = {0.5, -0.3, -0.2, -0.4};
+  const double S[p * p] = {0.30, 0.05, 0.00, 0.02,  //
+                           0.05, 0.20, 0.01, 0.00,  //
+                           0.00, 0.01, 0.25, 0.03,  //
+                           0.02, 0.00, 0.03, 0.40};
+  for (int a = 0; a < p; ++a) pr.b_mean[static_cast<std::size_t>(a)] = m[a];
+  for (int a = 0; a < p * p; ++a) pr.b_cov[static_cast<std::size_t>(a)] = S[a];
+  std::vector<double> t, z, w;
+  detail::Rng rng(11);
+  for (int i = 0; i < 9; ++i) {
+    t.push_back(1.0 + 1.7 * i);
+    z.push_back(0.1 + 0.08 * i - 0.004 * i * i + 0.02 * rng.normal());
+    w.push_back(1.0);
+  }
+  for (int learn = 0; learn < 2; ++learn) {
+    detail::BasisModel model(fam, pr);
+    model.learn_discrepancy(learn == 1);
+    model.set_data(t, z, w);
+    std::vector<double> th{std::log(0.7), -1.5, std::log(0.9), std::log(0.03)};
+    if (learn) th.push_back(std::log(0.05));
+    double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis];
+    const double ll = model.conditional(th.data(), L, mu);
+    const detail::BasisModel::Grid grid(t);
+    Eigen::ArrayXXd Xa;
+    model.fill(th.data(), grid.lnt, grid.il, Xa);
+    const Eigen::MatrixXd X = Xa.matrix();
+    const int n = static_cast<int>(t.size());
+    Eigen::MatrixXd Sm(p, p);
+    for (int a = 0; a < p; ++a)
+      for (int b = 0; b < p; ++b) Sm(a, b) = S[a * p + b];
+    Eigen::MatrixXd C = X * Sm * X.transpose();
+    const double s2 = 0.03 * 0.03, l2 = learn ? 0.05 * 0.05 : 0.0;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        C(i, j) += l2 * std::min(std::log(t[i] / t[0]), std::log(t[j] / t[0])) + (i == j ? s2 : 0.0);
+    Eigen::VectorXd r(n);
+    for (int i = 0; i < n; ++i) r[i] = z[i] - X.row(i).dot(Eigen::Map<const Eigen::VectorXd>(m, p));
+    const Eigen::LLT<Eigen::MatrixXd> llt(C);
+    const double logdet = 2 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+    const double dense = -0.5 * (n * std::log(2 * M_PI) + logdet + r.dot(llt.solve(r)));
+    CATCH_CHECK(ll == Approx(dense).epsilon(1e-9));
+  }
 }
 
 CATCH_TEST_CASE("joint draws of the future curve", "[posterior]") {

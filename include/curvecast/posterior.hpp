@@ -91,7 +91,6 @@ struct PosteriorOptions {
   int coefficient_draws = 4;             ///< conditional draws of the linear coefficients per posterior draw (>= 1)
   int max_components = 400;              ///< posterior draws kept for the predictive mixture (>= 1)
   bool recency = false;                  ///< weight point i's log-likelihood by 10^(i/n) (Domhan et al.'s option)
-  int few_points_max = -1;               ///< Default prior: with at most this many points (too few to identify the terms' signs or the discrepancy rate) every family term improves with x and the learned discrepancy rate stays at or above its prior median; -1 = auto (basis size + 2), 0 = never
   bool rise = true;                      ///< constraint: the curve ends higher (better) than it starts on the check range
   bool monotone = false;                 ///< constraint: non-decreasing (in the better direction) on the check range
   bool bounded = true;                   ///< constraint: stays within [lower, upper] (normalised units) on the check range
@@ -143,7 +142,6 @@ struct PosteriorOptions {
     if (burn_in < 0 || warm_burn_in < 0) bad("burn_in must be >= 0");
     if (steps < 4 || warm_steps < 4) bad("steps must be >= 4");
     if (max_extensions < 0) bad("max_extensions must be >= 0");
-    if (few_points_max < -1) bad("few_points_max must be >= -1 (-1 = auto, 0 = never)");
     if (prior_draws < walkers) bad("prior_draws must be >= walkers");
     if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
     if (!(start_ess >= 0) || !std::isfinite(start_ess)) bad("start_ess must be finite and >= 0");
@@ -427,11 +425,6 @@ class PosteriorExtrapolator : public Extrapolator {
   }
 
   /// The prefix's range in z units (1 unless headroom_scale rescaled z).
-  /// Points up to which the Default prior treats a prefix as few (see few_points_max).
-  int few_points_max(const std::vector<int>& fam) const {
-    if (opt_.few_points_max >= 0) return opt_.few_points_max;
-    return static_cast<int>(fam.size()) + 1 + 2;  // basis = intercept + one column per family
-  }
   double prefix_range_z(const Observations& obs) const {
     const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
     const double r = std::abs((*hi - *lo) / norm_.y_scale);
@@ -535,9 +528,6 @@ class PosteriorExtrapolator : public Extrapolator {
     const bool learn = opt_.learns_discrepancy();
     model_ = detail::BasisModel(fam, make_prior(fam));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
-    const bool few = opt_.prior == PriorKind::Default && static_cast<int>(n) <= few_points_max(fam);
-    model_.improving_terms(few);
-    model_.floor_lambda_at_prior_median(few && learn);
     model_.set_data(t, z, loglik_weights(n));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
@@ -618,10 +608,6 @@ class PosteriorExtrapolator : public Extrapolator {
       const double* th = ch.position(static_cast<int>(idx / W), static_cast<int>(idx % W));
       double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis], kf[detail::kMaxBasis + 2];
       if (!std::isfinite(model.conditional(th, L, mu, kf))) continue;
-      // The sampler targeted the approximate sign-orthant probability (improving
-      // terms); the exact constraint below keeps a fraction of the coefficient
-      // draws, so each kept draw carries 1 / approximation.
-      const double orthant_w = std::exp(-model.log_orthant(L, mu));
       Component c;
       c.theta.assign(th, th + D);
       c.sigma = std::exp(th[model.sigma_index()]);
@@ -632,7 +618,7 @@ class PosteriorExtrapolator : public Extrapolator {
         model.discrepancy_state(kf, c.b, &c.offset, &c.var0);
         ++tried;
         if (model.satisfies(Xg, c.b, cons)) {
-          double w = orthant_w;
+          double w = 1.0;
           if (exact) w = model.lcpfn_exact_prior(c.b, rng, 32) / std::exp(model.log_gauss_prior(c.b));
           if (w > 0 && std::isfinite(w)) {
             ++kept;

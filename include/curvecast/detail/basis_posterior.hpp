@@ -175,21 +175,6 @@ class BasisModel {
 
   /// Learn the discrepancy rate (adds ln lambda as the last coordinate of theta).
   void learn_discrepancy(bool on) { learn_ = on; }
-  /// Improving terms only: every family's coefficient b_a (a >= 1) must be <= 0,
-  /// so each term, hence the smooth curve, is non-decreasing in z (every basis
-  /// column decreases in t). The sampler's target gains the approximate log
-  /// probability of that orthant under b's conditional posterior (product of
-  /// marginals, log_orthant()); exact draws are then filtered with
-  /// satisfies() and reweighted by exp(-log_orthant) (see posterior.hpp).
-  void improving_terms(bool on) { improving_ = on; }
-  bool improving_terms() const { return improving_; }
-  /// With a learned discrepancy: keep lambda at or above its prior median (the
-  /// prior is truncated there). For prefixes too short to tell the discrepancy
-  /// from the smooth shapes, where the marginal likelihood otherwise drives
-  /// lambda (and sigma) towards 0 and the extrapolation becomes over-confident.
-  void floor_lambda_at_prior_median(bool on) {
-    ln_lambda_floor_ = on ? prior_.ln_lambda_mean : -std::numeric_limits<double>::infinity();
-  }
   bool learns_discrepancy() const { return learn_; }
   int dim() const { return shape_ + 1 + (learn_ ? 1 : 0); }
   /// Index of ln sigma in theta (ln lambda follows it when learned).
@@ -273,7 +258,6 @@ class BasisModel {
     }
     if (!g(th[k], prior_.ln_sigma_mean, prior_.ln_sigma_sd, -25, 6)) return kNegInf;
     if (learn_ && !g(th[k + 1], prior_.ln_lambda_mean, prior_.ln_lambda_sd, -12, 3)) return kNegInf;
-    if (learn_ && th[k + 1] < ln_lambda_floor_) return kNegInf;
     return lp;
   }
 
@@ -332,7 +316,6 @@ class BasisModel {
         v[p] = ez * isf;
         m[p] += K * ez;
         P = Pm * (1 - K);
-        sum_log_f += std::log(F);
         for (int a = 0; a < p; ++a) {
           h[a] += v[a] * v[p];
           for (int b = 0; b <= a; ++b) G[a * p + b] += v[a] * v[b];
@@ -395,37 +378,12 @@ class BasisModel {
   /// Discrepancy rate lambda of theta (0 when not learned).
   double lambda(const double* th) const { return learn_ ? std::exp(th[shape_ + 1]) : 0.0; }
 
-  /// With improving_terms(): sum over a >= 1 of ln P(b_a <= 0) under b's
-  /// conditional posterior N(mu, A^-1) (L = chol(A) from conditional()); the
-  /// product of the marginals approximates the orthant probability. 0 otherwise.
-  double log_orthant(const double* L, const double* mu) const {
-    if (!improving_) return 0.0;
-    double s = 0;
-    for (int a = 1; a < p_; ++a) {
-      // (A^-1)_aa = |L^-1 e_a|^2: forward substitution from row a on.
-      double y[kMaxBasis] = {}, v = 0;
-      for (int i = a; i < p_; ++i) {
-        double r = i == a ? 1.0 : 0.0;
-        for (int k = a; k < i; ++k) r -= L[i * p_ + k] * y[k];
-        y[i] = r / L[i * p_ + i];
-        v += y[i] * y[i];
-      }
-      const double x = -mu[a] / std::sqrt(v);  // P(b_a <= 0) = Phi(x)
-      s += x > -30 ? std::log(0.5 * std::erfc(-x / std::sqrt(2.0)))
-                   : -0.5 * x * x - std::log(-x) - 0.5 * kLog2Pi;  // Mills ratio tail
-    }
-    return s;
-  }
-
-  /// Log posterior density of theta (b marginalised; with improving_terms() the
-  /// approximate orthant probability is included, the grid constraints are not).
+  /// Log posterior density of theta (b marginalised, constraints not included).
   double operator()(const double* th) const {
     const double lp = log_prior(th);
     if (!std::isfinite(lp)) return kNegInf;
     double L[kMaxBasis * kMaxBasis], mu[kMaxBasis];
-    const double ll = conditional(th, L, mu);
-    if (!std::isfinite(ll)) return kNegInf;
-    return lp + ll + log_orthant(L, mu);
+    return lp + conditional(th, L, mu);
   }
 
   /// Log posterior density; also stores the conditional posterior mean of z at
@@ -437,7 +395,6 @@ class BasisModel {
     double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kMaxBasis + 2];
     const double ll = conditional(th, L, mu, kf);
     if (!std::isfinite(ll)) return kNegInf;
-    const double lo = log_orthant(L, mu);
     row(th, monitor_t_, r);
     double v = 0;
     for (int a = 0; a < p_; ++a) v += r[a] * mu[a];
@@ -447,7 +404,7 @@ class BasisModel {
       v += off;
     }
     *blob = v;
-    return lp + ll + lo;
+    return lp + ll;
   }
   void set_monitor(double t) { monitor_t_ = t; }
 
@@ -489,9 +446,6 @@ class BasisModel {
   /// Whether the curve with basis values X (on the constraint grid) and
   /// coefficients b satisfies the constraints.
   bool satisfies(const Eigen::ArrayXXd& X, const double* b, const BasisConstraints& c) const {
-    if (improving_)
-      for (int a = 1; a < p_; ++a)
-        if (b[a] > 0) return false;
     if (!c.active()) return true;
     Eigen::ArrayXd v = Eigen::ArrayXd::Constant(X.rows(), b[0]);
     for (int a = 1; a < p_; ++a) v += b[a] * X.col(a);
@@ -541,8 +495,6 @@ class BasisModel {
   double P_[kMaxBasis * kMaxBasis] = {}, LS_[kMaxBasis * kMaxBasis] = {}, Pm_[kMaxBasis] = {}, mPm_ = 0, logdet_S_ = 0;
   Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_, ds_;
   bool learn_ = false;
-  bool improving_ = false;
-  double ln_lambda_floor_ = -std::numeric_limits<double>::infinity();
   bool weighted_ = false;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
