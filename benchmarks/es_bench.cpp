@@ -16,6 +16,18 @@
 //                     points cost microseconds and are left out); cpu_ms_* in the JSON
 //                     is the same calls' thread CPU time (the machine may be shared)
 // The "all" row sums compute over tasks and averages regret and regret_rel over tasks.
+// Compute is counted by --cost: `points` (default; every observed point costs 1,
+// e.g. an epoch), `sum-x` (each point is its own training on x samples, as in
+// sample-wise curves like LCDB: a run stopped after k points cost x_1 + ... + x_k)
+// or `last-x` (x is cumulative work such as steps: the run cost x_k). The JSON
+// gives the compute fraction under all three (`compute_fraction_by_cost`).
+// Calibration of p_better: every decision with a target made in a replay is
+// binned by its p_better and compared with what happened (did the curve's final
+// value beat that target?); per threshold in the JSON (`p_better_calibration`),
+// printed for 0.05. A calibrated forecast has the observed frequency equal to the
+// mean p_better in every bin. --decisions FILE.csv writes every such decision of
+// the 0.05 replays (or of the first threshold if 0.05 is not run), one per line,
+// for analyses of where the rule goes wrong.
 // The JSON's forecast_digest gives, per task, the forecasts made and the sums of
 // the fitted ones' predictive means and sds (a fingerprint for determinism checks).
 //
@@ -30,8 +42,10 @@
 //
 // Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
 //                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F]
-//                 [--confirmations K] [--max-tasks N] [--max-curves-per-task N] [--out FILE.json]
+//                 [--confirmations K] [--max-extrapolation R] [--cost points|sum-x|last-x] [--max-tasks N]
+//                 [--max-curves-per-task N] [--decisions FILE.csv] [--out FILE.json]
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -96,10 +110,40 @@ std::vector<double> parse_list(const std::string& s) {
   return out;
 }
 
+// Compute models (--cost): what observing points 1..k of a curve costs.
+enum class Cost { Points, SumX, LastX };
+constexpr int kCosts = 3;
+const char* cost_name(int c) { return c == 0 ? "points" : c == 1 ? "sum-x" : "last-x"; }
+double cost_of(const std::vector<double>& x, std::size_t k, int c) {
+  if (c == 0) return static_cast<double>(k);
+  if (c == 2) return x[k - 1];
+  double s = 0;
+  for (std::size_t i = 0; i < k; ++i) s += x[i];
+  return s;
+}
+
+// Bins of p_better for the calibration table.
+const std::vector<double> kCalEdges{0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 1.0000001};
+struct CalBin {
+  double n = 0, p_sum = 0, hits = 0;
+};
+using Calibration = std::vector<CalBin>;  // kCalEdges.size() - 1 bins
+void cal_add(Calibration& cal, double p, bool hit) {
+  if (!std::isfinite(p)) return;
+  for (std::size_t b = 0; b + 1 < kCalEdges.size(); ++b)
+    if (p < kCalEdges[b + 1]) {
+      cal[b].n += 1;
+      cal[b].p_sum += p;
+      cal[b].hits += hit;
+      return;
+    }
+}
+
 struct Row {
   std::optional<double> threshold;
   std::string task;
   double compute_fraction = 0, speedup = 0, regret = 0, regret_rel = 0;
+  double fraction_by_cost[kCosts] = {0, 0, 0};
   double overhead_median = 0, overhead_p99 = 0, cpu_median = 0, cpu_p99 = 0;
   std::size_t calls = 0, stopped_runs = 0, runs = 0;
 };
@@ -108,16 +152,18 @@ struct Row {
 
 int main(int argc, char** argv) {
   std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
-  std::string out_path, method = cc::default_early_stopping_method();
+  std::string out_path, decisions_path, method = cc::default_early_stopping_method();
   int seeds = 5, threads = 1;
   long max_tasks = 0, max_curves = 0;
+  int cost = 0;  // index into the compute models (--cost)
   std::uint64_t base_seed = 1;
   std::vector<double> thresholds{0.001, 0.01, 0.05, 0.1};
   cc::EarlyStoppingOptions base;
   const char* usage =
       "usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N] [--method NAME]\n"
       "                [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F] [--confirmations K]\n"
-      "                [--max-tasks N] [--max-curves-per-task N] [--num-starts N] [--out FILE.json]\n";
+      "                [--max-extrapolation R] [--cost points|sum-x|last-x] [--max-tasks N] [--max-curves-per-task N] [--num-starts N]\n"
+      "                [--decisions FILE.csv] [--out FILE.json]\n";
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -135,10 +181,18 @@ int main(int argc, char** argv) {
       else if (a == "--min-points") base.min_points = static_cast<std::size_t>(std::atol(next().c_str()));
       else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
       else if (a == "--plateau-patience") base.plateau_patience = std::atof(next().c_str());
+      else if (a == "--max-extrapolation") base.max_extrapolation = std::atof(next().c_str());
       else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(std::atol(next().c_str()));
-      else if (a == "--max-tasks") max_tasks = std::atol(next().c_str());
+      else if (a == "--cost") {
+        const std::string c = next();
+        if (c == "points") cost = 0;
+        else if (c == "sum-x") cost = 1;
+        else if (c == "last-x") cost = 2;
+        else throw cc::UsageError("--cost must be points, sum-x or last-x, not '" + c + "'");
+      } else if (a == "--max-tasks") max_tasks = std::atol(next().c_str());
       else if (a == "--max-curves-per-task") max_curves = std::atol(next().c_str());
       else if (a == "--out") out_path = next();
+      else if (a == "--decisions") decisions_path = next();
       else if (a == "--help" || a == "-h") {
         std::cout << usage;
         return 0;
@@ -203,12 +257,17 @@ int main(int argc, char** argv) {
     std::vector<std::optional<double>> settings;
     for (double t : thresholds) settings.emplace_back(t);
     settings.emplace_back(std::nullopt);  // never stop
+    std::size_t logged_setting = 0;       // --decisions: the 0.05 replays, else the first threshold
+    for (std::size_t si = 0; si + 1 < settings.size(); ++si)
+      if (std::abs(*settings[si] - 0.05) < 1e-12) logged_setting = si;
     auto better = [&](double a, double b) { return hib ? a > b : a < b; };
 
     struct TaskOut {
       std::vector<Row> rows;                        // one per setting
       std::vector<std::vector<double>> ms, cpu;     // per setting: decision wall / CPU times (fitting calls)
-      std::vector<double> used, total;              // per setting
+      std::vector<std::array<double, kCosts>> used_by, total_by;  // per setting, every compute model
+      std::vector<Calibration> cal;                 // per setting
+      std::string decisions_csv;                    // --decisions lines of the logged setting
       std::size_t fits = 0;
       // Digest of every forecast made (curves in index order, prefixes in
       // order): sums of the fitted forecasts' predictive means and sds, for
@@ -254,10 +313,14 @@ int main(int argc, char** argv) {
       double true_best = set.curves[idx.front()].y.back();
       for (auto ci : idx)
         if (better(set.curves[ci].y.back(), true_best)) true_best = set.curves[ci].y.back();
-      for (const auto& setting : settings) {
+      for (std::size_t si = 0; si < settings.size(); ++si) {
+        const auto& setting = settings[si];
+        const bool log_decisions = !decisions_path.empty() && si == logged_setting && setting;
         cc::EarlyStoppingOptions o = base;
         if (setting) o.threshold = *setting;
-        double used = 0, total = 0, regret = 0, rel = 0;
+        double regret = 0, rel = 0;
+        std::array<double, kCosts> used_by{}, total_by{};
+        Calibration cal(kCalEdges.size() - 1);
         std::vector<double> ms, cpu;
         std::size_t stopped = 0;
         for (int s = 0; s < seeds; ++s) {
@@ -276,6 +339,15 @@ int main(int argc, char** argv) {
               const auto t0 = std::chrono::steady_clock::now();
               const cc::Decision d = cc::EarlyStopper::apply_rule(*f, target, o, hib, c.x.back(), streak);
               streak = d.below_streak;
+              cal_add(cal, d.p_better, better(c.y.back(), *target));
+              if (log_decisions && !std::isnan(d.p_better)) {
+                char line[512];
+                std::snprintf(line, sizeof line, "%d,%zu,%zu,%.17g,%.17g,%zu,%d,%.6g,%s,%.17g,%.17g,%.17g,%d,%d\n", s, ci, k,
+                              f->last_x, c.x.back(), f->points_cut, f->on_plateau ? 1 : 0, d.p_better,
+                              cc::to_string(d.rule), c.y[k - 1], c.y.back(), *target,
+                              better(c.y.back(), *target) ? 1 : 0, d.stop() ? 1 : 0);
+                out.decisions_csv += line;
+              }
               const double rule_ms =
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
               if (call_ms >= 0) {
@@ -287,8 +359,10 @@ int main(int argc, char** argv) {
                 break;
               }
             }
-            used += static_cast<double>(stop ? k : n);
-            total += static_cast<double>(n);
+            for (int m = 0; m < kCosts; ++m) {
+              used_by[m] += cost_of(c.x, stop ? k : n, m);
+              total_by[m] += cost_of(c.x, n, m);
+            }
             if (stop) {
               ++stopped;
             } else if (!target || better(c.y.back(), *target)) {
@@ -302,8 +376,9 @@ int main(int argc, char** argv) {
         Row row;
         row.threshold = setting;
         row.task = task_names[t];
-        row.compute_fraction = used / total;
-        row.speedup = total / used;
+        for (int m = 0; m < kCosts; ++m) row.fraction_by_cost[m] = used_by[m] / total_by[m];
+        row.compute_fraction = row.fraction_by_cost[cost];
+        row.speedup = 1 / row.compute_fraction;
         row.regret = regret / seeds;
         row.regret_rel = rel / seeds;
         row.overhead_median = percentile(ms, 0.5);
@@ -316,8 +391,9 @@ int main(int argc, char** argv) {
         out.rows.push_back(row);
         out.ms.push_back(std::move(ms));
         out.cpu.push_back(std::move(cpu));
-        out.used.push_back(used);
-        out.total.push_back(total);
+        out.used_by.push_back(used_by);
+        out.total_by.push_back(total_by);
+        out.cal.push_back(std::move(cal));
       }
       for (const auto& [ci, l] : lazy) {
         (void)ci;
@@ -353,18 +429,28 @@ int main(int argc, char** argv) {
     if (!first_error.empty()) throw cc::Error("failed on task " + first_error);
 
     std::vector<Row> rows;
+    std::vector<Calibration> cals;  // per setting, over all tasks
     std::size_t fits = 0;
     for (const auto& out : outs) fits += out.fits;
     for (std::size_t si = 0; si < settings.size(); ++si) {
-      double all_used = 0, all_total = 0, sum_regret = 0, sum_rel = 0;
+      std::array<double, kCosts> all_used{}, all_total{};
+      Calibration all_cal(kCalEdges.size() - 1);
+      double sum_regret = 0, sum_rel = 0;
       std::vector<double> all_ms, all_cpu;
       std::size_t all_stopped = 0, all_runs = 0;
       for (std::size_t t = 0; t < task_names.size(); ++t) {
         const TaskOut& out = outs[t];
         all_cpu.insert(all_cpu.end(), out.cpu[si].begin(), out.cpu[si].end());
         rows.push_back(out.rows[si]);
-        all_used += out.used[si];
-        all_total += out.total[si];
+        for (int m = 0; m < kCosts; ++m) {
+          all_used[m] += out.used_by[si][m];
+          all_total[m] += out.total_by[si][m];
+        }
+        for (std::size_t b = 0; b < all_cal.size(); ++b) {
+          all_cal[b].n += out.cal[si][b].n;
+          all_cal[b].p_sum += out.cal[si][b].p_sum;
+          all_cal[b].hits += out.cal[si][b].hits;
+        }
         sum_regret += out.rows[si].regret;
         sum_rel += out.rows[si].regret_rel;
         all_ms.insert(all_ms.end(), out.ms[si].begin(), out.ms[si].end());
@@ -374,8 +460,9 @@ int main(int argc, char** argv) {
       Row all;
       all.threshold = settings[si];
       all.task = "all";
-      all.compute_fraction = all_used / all_total;
-      all.speedup = all_total / all_used;
+      for (int m = 0; m < kCosts; ++m) all.fraction_by_cost[m] = all_used[m] / all_total[m];
+      all.compute_fraction = all.fraction_by_cost[cost];
+      all.speedup = 1 / all.compute_fraction;
       all.regret = sum_regret / static_cast<double>(task_names.size());
       all.regret_rel = sum_rel / static_cast<double>(task_names.size());
       all.overhead_median = percentile(all_ms, 0.5);
@@ -386,15 +473,16 @@ int main(int argc, char** argv) {
       all.stopped_runs = all_stopped;
       all.runs = all_runs;
       rows.push_back(all);
+      cals.push_back(std::move(all_cal));
     }
     const double total_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
     // Table.
-    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s, plateau patience %g, stop confirmations %zu\n",
+    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s, plateau patience %g, stop confirmations %zu, max extrapolation %g, cost %s\n",
                 data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
                 base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_patience,
-                base.stop_confirmations);
+                base.stop_confirmations, base.max_extrapolation, cost_name(cost));
     std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
                 fits, total_seconds);
     const bool many_tasks = task_names.size() > 12;
@@ -411,7 +499,24 @@ int main(int argc, char** argv) {
                   r.cpu_median, r.stopped_runs, r.runs);
     }
     if (many_tasks) std::printf("  (%zu tasks: per-task rows only in --out JSON)\n", task_names.size());
+    for (std::size_t si = 0; si < settings.size(); ++si) {
+      if (!settings[si] || std::abs(*settings[si] - 0.05) > 1e-12) continue;
+      std::printf("  calibration of p_better, threshold 0.05 replays (decisions with a target; hit = the final value beat it):\n");
+      std::printf("    %-15s %9s %12s %12s\n", "p_better bin", "decisions", "mean p", "observed");
+      for (std::size_t b = 0; b < cals[si].size(); ++b) {
+        const CalBin& cb = cals[si][b];
+        if (cb.n == 0) continue;
+        std::printf("    [%.3f, %.3f) %9.0f %12.4f %12.4f\n", kCalEdges[b], std::min(kCalEdges[b + 1], 1.0), cb.n,
+                    cb.p_sum / cb.n, cb.hits / cb.n);
+      }
+    }
 
+    if (!decisions_path.empty()) {
+      std::ofstream dout(decisions_path);
+      if (!dout) throw cc::Error("cannot write " + decisions_path);
+      dout << "seed,curve_index,points,last_x,x_final,points_cut,on_plateau,p_better,rule,y_last,y_final,target,hit,stop\n";
+      for (const auto& out : outs) dout << out.decisions_csv;
+    }
     if (!out_path.empty()) {
       nlohmann::json j;
       j["data"] = data;
@@ -423,6 +528,8 @@ int main(int argc, char** argv) {
       j["plateau_cut"] = base.cut_initial_plateau;
       j["plateau_patience"] = base.plateau_patience;
       j["stop_confirmations"] = base.stop_confirmations;
+      j["max_extrapolation"] = base.max_extrapolation;
+      j["cost"] = cost_name(cost);
       j["tasks"] = task_names.size();
       j["curves"] = curves_used.size();
       j["max_tasks"] = max_tasks;
@@ -446,6 +553,7 @@ int main(int argc, char** argv) {
         jr["speedup"] = r.speedup;
         jr["regret"] = r.regret;
         jr["regret_rel"] = r.regret_rel;
+        for (int m = 0; m < kCosts; ++m) jr["compute_fraction_by_cost"][cost_name(m)] = r.fraction_by_cost[m];
         auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
         jr["overhead_ms_median"] = num(r.overhead_median);
         jr["overhead_ms_p99"] = num(r.overhead_p99);
@@ -455,6 +563,23 @@ int main(int argc, char** argv) {
         jr["stopped_runs"] = r.stopped_runs;
         jr["runs"] = r.runs;
         j["results"].push_back(jr);
+      }
+      j["p_better_calibration"] = nlohmann::json::array();
+      for (std::size_t si = 0; si < settings.size(); ++si) {
+        if (!settings[si]) continue;
+        nlohmann::json jc;
+        jc["threshold"] = *settings[si];
+        jc["bins"] = nlohmann::json::array();
+        for (std::size_t b = 0; b < cals[si].size(); ++b) {
+          const CalBin& cb = cals[si][b];
+          if (cb.n == 0) continue;
+          jc["bins"].push_back({{"lo", kCalEdges[b]},
+                                {"hi", std::min(kCalEdges[b + 1], 1.0)},
+                                {"decisions", cb.n},
+                                {"mean_p_better", cb.p_sum / cb.n},
+                                {"observed_frequency", cb.hits / cb.n}});
+        }
+        j["p_better_calibration"].push_back(jc);
       }
       std::ofstream out(out_path);
       if (!out) throw cc::Error("cannot write " + out_path);

@@ -289,6 +289,47 @@ CATCH_TEST_CASE("plateau patience: no decision while a run has not started to le
   CATCH_CHECK_THROWS_AS(o.validate(), cc::InvalidOptions);
 }
 
+CATCH_TEST_CASE("max extrapolation: no decision while x_final is too far beyond the data", "[early_stopping]") {
+  // The clearly worse run of the first test (P(better) < 0.05 from point 12 of 50 on).
+  const auto y = make_curve(0.5, 0.3, 50, 0.005, 11);
+  cc::EarlyStoppingOptions o;
+  o.max_extrapolation = 4;  // decide only from x >= 50 / 4 = 12.5
+  cc::EarlyStopper s("ls:akaike", 50, false, o), domhan("ls:akaike", 50, false);
+  feed(s, y, 12);
+  feed(domhan, y, 12);
+  CATCH_REQUIRE(domhan.decide(0.2).stop());
+  const cc::Decision d = s.decide(0.2);
+  CATCH_CHECK(d.action == cc::StopAction::NoDecision);
+  CATCH_CHECK(d.rule == cc::StopRule::TooFarAhead);
+  CATCH_CHECK(std::string(cc::to_string(d.rule)) == "too-far-ahead");
+  CATCH_CHECK(d.reason.find("max_extrapolation") != std::string::npos);
+  CATCH_CHECK(d.p_better < 0.05);           // the numbers are still reported
+  CATCH_CHECK(d.predicted_final > 0.4);
+  s.observe(13, y[12]);                     // 50 / 13 < 4: the ordinary rule applies
+  const cc::Decision d13 = s.decide(0.2);
+  CATCH_CHECK(d13.action == cc::StopAction::Stop);
+  CATCH_CHECK(d13.rule == cc::StopRule::ProbBelowThreshold);
+  // The run's own best beating the target still answers Continue first.
+  cc::EarlyStopper early("ls:akaike", 50, false, o);
+  feed(early, y, 6);
+  CATCH_CHECK(early.decide(0.7).rule == cc::StopRule::OwnBestBeatsTarget);
+  CATCH_CHECK(early.decide(0.2).rule == cc::StopRule::TooFarAhead);
+  // Pure rule: the ratio is x_final / last_x, at exactly max_extrapolation the rule decides.
+  const cc::StopForecast& f = s.forecast();
+  cc::EarlyStoppingOptions edge;
+  edge.max_extrapolation = 50.0 / 13.0;
+  CATCH_CHECK(cc::EarlyStopper::apply_rule(f, 0.2, edge, false, 50).rule == cc::StopRule::ProbBelowThreshold);
+  edge.max_extrapolation = 50.0 / 13.0 * 0.99;
+  CATCH_CHECK(cc::EarlyStopper::apply_rule(f, 0.2, edge, false, 50).rule == cc::StopRule::TooFarAhead);
+  // Validation: 0 is off; otherwise finite and >= 1.
+  for (double bad : {0.5, -1.0, std::nan(""), HUGE_VAL}) {
+    o.max_extrapolation = bad;
+    CATCH_CHECK_THROWS_AS(o.validate(), cc::InvalidOptions);
+  }
+  o.max_extrapolation = 1;
+  CATCH_CHECK_NOTHROW(o.validate());
+}
+
 CATCH_TEST_CASE("optimistic stop on a small predictive spread", "[early_stopping]") {
   // A run that will beat the target (so the probability rule says continue),
   // predicted with a small spread: only the optimistic option stops it.

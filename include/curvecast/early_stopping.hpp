@@ -24,7 +24,9 @@
 // Beyond Domhan's rule, `stop_confirmations` > 1 asks for that many consecutive
 // decisions below the threshold before a stop (a guard against the Monte Carlo
 // error of a single posterior and against one odd point), and `plateau_patience`
-// withholds decisions while a run has not started to learn.
+// withholds decisions while a run has not started to learn, and `max_extrapolation`
+// withholds them while x_final is more than that many times the last observed x
+// (for sample-wise curves, whose forecasts reach across decades).
 //
 // Every decide() fits the extrapolator to all points observed so far (after the
 // plateau cut) and reports the predicted final value and its interval, even when
@@ -72,6 +74,7 @@ struct EarlyStoppingOptions {
   double plateau_delta = 0.05;          ///< raw units: a point leaves the plateau when better than the first by more; >= 0
   std::size_t plateau_look_ahead = 5;   ///< consecutive points that must leave the plateau; >= 1
   double plateau_patience = 0;          ///< > 0: no decision before the run has left its initial plateau (plateau_look_ahead points beating the first by plateau_delta), up to x = patience * x_final; 0 = off
+  double max_extrapolation = 0;         ///< >= 1: no decision while x_final / (last observed x) exceeds it (a forecast that far ahead is not trusted to stop a run); 0 = off
   std::size_t stop_confirmations = 1;   ///< Stop only when P(final beats target) < threshold on this many consecutive decisions of the run (1 = Domhan: the first time); >= 1
   double optimistic_sd = 0;             ///< > 0: also stop when the predictive sd at x_final is below it (raw units); 0 = off
   bool never_stop_if_own_best_beats = true;  ///< Continue while the run's own best observation beats the target
@@ -87,6 +90,8 @@ struct EarlyStoppingOptions {
     if (!(plateau_delta >= 0) || !std::isfinite(plateau_delta)) bad("plateau_delta must be finite and >= 0");
     if (plateau_look_ahead < 1) bad("plateau_look_ahead must be >= 1");
     if (!(plateau_patience >= 0 && plateau_patience <= 1)) bad("plateau_patience must lie in [0, 1] (0 = off)");
+    if (!(max_extrapolation == 0 || (max_extrapolation >= 1 && std::isfinite(max_extrapolation))))
+      bad("max_extrapolation must be 0 (off) or finite and >= 1");
     if (stop_confirmations < 1) bad("stop_confirmations must be >= 1 (1 = stop the first time P falls below threshold)");
     if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
     if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");
@@ -104,6 +109,7 @@ enum class StopRule {
   FitFailed,           ///< NoDecision: the extrapolator could not fit or predict (reason says why)
   NoTarget,            ///< NoDecision: no best final value to compare with (first run)
   StillOnPlateau,      ///< NoDecision: the run has not left its initial plateau yet (plateau_patience)
+  TooFarAhead,         ///< NoDecision: x_final lies more than max_extrapolation times beyond the last observed x
   OwnBestBeatsTarget,  ///< Continue: an observation of this run already beats the target
   ProbBelowThreshold,  ///< Stop: P(final beats target) < threshold (on stop_confirmations consecutive decisions)
   AwaitingConfirmation,  ///< Continue: P(final beats target) < threshold, but on fewer than stop_confirmations consecutive decisions
@@ -125,6 +131,7 @@ inline const char* to_string(StopRule r) {
     case StopRule::FitFailed: return "fit-failed";
     case StopRule::NoTarget: return "no-target";
     case StopRule::StillOnPlateau: return "still-on-plateau";
+    case StopRule::TooFarAhead: return "too-far-ahead";
     case StopRule::OwnBestBeatsTarget: return "own-best-beats-target";
     case StopRule::ProbBelowThreshold: return "p-below-threshold";
     case StopRule::OptimisticSpread: return "optimistic-small-spread";
@@ -400,6 +407,12 @@ class EarlyStopper {
         << " learn says nothing about its take-off";
       if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::NoDecision, StopRule::StillOnPlateau);
+    }
+    if (opt.max_extrapolation > 0 && x_final > opt.max_extrapolation * f.last_x) {
+      r << "x_final = " << x_final << " is " << x_final / f.last_x << " times the last observed x = " << f.last_x
+        << ", beyond max_extrapolation = " << opt.max_extrapolation << "; no decision that far ahead";
+      if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
+      return finish(StopAction::NoDecision, StopRule::TooFarAhead);
     }
     if (!f.fitted) {
       r << "the extrapolator gave no usable prediction: " << f.failure;
