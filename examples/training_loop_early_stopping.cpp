@@ -9,7 +9,8 @@
 // When the file is absent, built-in synthetic curves are used instead.
 //
 // Usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX]
-//                                     [--method NAME] [--threshold P] [--confirmations K] [--quiet]
+//                                     [--method NAME] [--threshold P] [--confirmations K]
+//                                     [--max-extrapolation R] [--quiet]
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -56,10 +57,11 @@ int main(int argc, char** argv) {
     else if (a == "--method") method = next();
     else if (a == "--threshold") opt.threshold = std::atof(next().c_str());
     else if (a == "--confirmations") opt.stop_confirmations = static_cast<std::size_t>(std::atol(next().c_str()));
+    else if (a == "--max-extrapolation") opt.max_extrapolation = std::atof(next().c_str());
     else if (a == "--quiet") quiet = true;
     else {
       std::cerr << "usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX] [--method NAME]"
-                   " [--threshold P] [--confirmations K] [--quiet]\n";
+                   " [--threshold P] [--confirmations K] [--max-extrapolation R] [--quiet]\n";
       return a == "--help" ? 0 : 2;
     }
   }

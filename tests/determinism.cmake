@@ -22,17 +22,18 @@ if(CURVECAST_BUILD_BENCHMARKS AND EXISTS /usr/bin/python3)
   if(EXISTS ${PROJECT_SOURCE_DIR}/benchmarks/es_bench.cpp AND EXISTS ${_cc_curves}/taskset_imdb_rnn_val_loss.json)
     # Early stopping in a replayed training loop (posterior refits with warm
     # starts, prefix by prefix): 4 tasks run on the worker threads, default
-    # method (the MCMC ensemble); the JSON's forecast_digest fingerprints every forecast.
+    # method (the MCMC ensemble); the JSON's forecast_digest fingerprints every forecast,
+    # and its p_better calibration bins and compute fractions (all cost models) are compared too.
     add_test(NAME determinism_es_bench COMMAND ${_cc_cmp} $<TARGET_FILE:es_bench>
       --data ${_cc_curves}/taskset_imdb_rnn_val_loss.json --max-tasks 4 --max-curves-per-task 5
-      --seeds 2 --thresholds 0.05)
+      --seeds 2 --thresholds 0.05 --cost sum-x)
     list(APPEND _cc_det_tests determinism_es_bench)
   endif()
   if(EXISTS ${PROJECT_SOURCE_DIR}/benchmarks/es_bench.cpp AND EXISTS ${_cc_curves}/cnn_cifar10_val_error_vs_epoch.json)
     # The same with a single-family posterior (mcmc:pow3) on CIFAR-10 CNN curves.
     add_test(NAME determinism_es_bench_mcmc COMMAND ${_cc_cmp} $<TARGET_FILE:es_bench>
       --data ${_cc_curves}/cnn_cifar10_val_error_vs_epoch.json --max-curves-per-task 6
-      --seeds 2 --thresholds 0.05 --method mcmc:pow3)
+      --seeds 2 --thresholds 0.05 --method mcmc:pow3 --max-extrapolation 4)
     list(APPEND _cc_det_tests determinism_es_bench_mcmc)
   endif()
   if(EXISTS ${PROJECT_SOURCE_DIR}/benchmarks/scaling_bench.cpp AND EXISTS ${CURVECAST_DATA_DIR}/chinchilla)
