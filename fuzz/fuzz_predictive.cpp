@@ -1,11 +1,13 @@
 // libFuzzer target: Predictive mixtures built from arbitrary doubles (any
 // weights, means, sds, up to 8 components; half the inputs use raw bit
 // patterns, half values 10^[-330, 330] so that extreme but finite numbers are
-// common), then every query at byte-derived levels and points.
+// common), half of them censored to a byte-derived support, then every query at
+// byte-derived levels and points.
 // Allowed: success or a curvecast::Error. Findings: a crash, a sanitizer
 // report, or a NaN from any query.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include <curvecast/predictive.hpp>
@@ -40,6 +42,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                   : Predictive(w, mu, sd, flags & 0x80);
   } catch (const Error&) {
     return 0;
+  }
+  // Half the inputs get a support (set_support: censoring), bounds possibly infinite.
+  if (b.u8() & 1) {
+    const std::uint8_t sf = b.u8();
+    const double inf = std::numeric_limits<double>::infinity();
+    const double lo = (sf & 1) ? -inf : value(b, raw), hi = (sf & 2) ? inf : value(b, raw);
+    try {
+      p.set_support(lo, hi);
+    } catch (const Error&) {
+    }
   }
   fuzz::nan_finding("mean", p.mean());
   fuzz::nan_finding("sd", p.sd());

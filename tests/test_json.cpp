@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <limits>
 
 #include <curvecast/curvecast.hpp>
 #include <curvecast/least_squares.hpp>
@@ -45,6 +46,24 @@ CATCH_TEST_CASE("fit results and predictives round-trip", "[json]") {
   CATCH_CHECK(p2.mean() == Approx(p.mean()));
   CATCH_CHECK(p2.log_density(0.15) == Approx(p.log_density(0.15)));
   CATCH_CHECK(nlohmann::json(p)["q95"].get<double>() == Approx(p.quantile(0.95)));
+  CATCH_CHECK(!nlohmann::json(p).contains("lower"));
+  // A censored predictive keeps its support.
+  Predictive c({1, 2}, {0.1, 0.2}, {0.1, 0.2}, false);
+  c.set_support(0.0, std::numeric_limits<double>::infinity());
+  const nlohmann::json jc = c;
+  CATCH_CHECK(jc["lower"].get<double>() == 0.0);
+  CATCH_CHECK(!jc.contains("upper"));
+  CATCH_CHECK(jc["q05"].get<double>() == 0.0);
+  const Predictive c2 = jc.get<Predictive>();
+  CATCH_CHECK(c2.support() == c.support());
+  CATCH_CHECK(c2.mean() == Approx(c.mean()));
+  CATCH_CHECK(c2.prob_better(0.0) == 0);
+  // A bad support is a JSON error, not a crash.
+  nlohmann::json bad = jc;
+  bad["upper"] = -1.0;
+  CATCH_CHECK_THROWS_AS(bad.get<Predictive>(), curvecast::JsonError);
+  bad["upper"] = "high";
+  CATCH_CHECK_THROWS_AS(bad.get<Predictive>(), curvecast::JsonError);
 }
 
 CATCH_TEST_CASE("the shared curve sets parse", "[json][data]") {

@@ -167,6 +167,41 @@ CATCH_TEST_CASE("default prior: a detected bound is respected and widens early e
   CATCH_CHECK(as.value <= as.upper);
 }
 
+CATCH_TEST_CASE("default prior: a forecast far ahead stays inside the metric's bound", "[posterior]") {
+  // A sample-wise error curve (x = training-set size, 8 anchors per doubling
+  // from 16): 6 points near chance, forecast at 4096 samples, ~150x beyond the
+  // data. Without censoring, this interval reached below 0 (43% of LCDB's
+  // 5-point forecasts did, session 4).
+  Observations o;
+  o.higher_is_better = false;
+  detail::Rng rng(7);
+  for (int k = 0; k < 6; ++k) o.push_back(16 * std::pow(2.0, k / 8.0), 0.49 - 0.004 * k + 0.003 * rng.normal());
+  PosteriorOptions po;
+  po.seed = 4;
+  PosteriorExtrapolator e(po);
+  e.fit(o);
+  const Predictive p = e.predict(4096);
+  CATCH_CHECK(p.support().first == 0.0);
+  // The same mixture without the support: it does put mass below 0 here.
+  const Predictive raw(p.weights(), p.means(), p.sds(), false);
+  CATCH_REQUIRE(raw.cdf(0.0) > 0.001);
+  const auto iv = p.interval(0.9), riv = raw.interval(0.9);
+  CATCH_CHECK(iv.first >= 0.0);
+  CATCH_CHECK(iv.first == std::max(0.0, riv.first));
+  CATCH_CHECK(iv.second == riv.second);
+  CATCH_CHECK(p.mean() >= raw.mean());
+  CATCH_CHECK(p.sd() <= raw.sd());
+  // Decisions against any target above the bound are unchanged; nothing beats 0.
+  for (double t : {0.02, 0.1, 0.3}) CATCH_CHECK(p.prob_better(t) == raw.prob_better(t));
+  CATCH_CHECK(p.prob_better(0.0) == 0);
+  // No bound, no support: a metric observed below 0 is not bounded by 0.
+  Observations neg = o;
+  neg.y[0] = -0.01;
+  PosteriorExtrapolator f(po);
+  f.fit(neg);
+  CATCH_CHECK(!f.predict(4096).censored());
+}
+
 CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the dense Gaussian one", "[posterior]") {
   // z = X b + B + e, b ~ N(m, S), B a Brownian motion in ln t (0 at the first
   // point, variance lambda^2 per unit), e ~ N(0, sigma^2): z ~ N(X m, X S X' +

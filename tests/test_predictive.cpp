@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include <curvecast/predictive.hpp>
 
@@ -63,4 +66,84 @@ CATCH_TEST_CASE("Predictive handles magnitudes near 1e300", "[predictive][bad-in
   CATCH_CHECK(p.sd() == Approx(std::sqrt(101.0) * 1e299).epsilon(1e-9));  // sqrt(sd^2 + (1e300)^2)
   CATCH_CHECK(std::isfinite(p.log_density(0.0)));
   CATCH_CHECK(std::isfinite(p.quantile(0.7)));
+}
+
+namespace {
+// E[g(clamp(Y, lo, hi))] for the uncensored mixture Y, by the trapezoid rule
+// over +-12 sd of every component (independent of the closed forms under test).
+template <class G>
+double censored_expectation(const Predictive& raw, double lo, double hi, G g) {
+  double a = 1e300, b = -1e300;
+  for (std::size_t i = 0; i < raw.components(); ++i) {
+    a = std::min(a, raw.means()[i] - 12 * raw.sds()[i]);
+    b = std::max(b, raw.means()[i] + 12 * raw.sds()[i]);
+  }
+  const int n = 200000;
+  const double h = (b - a) / n;
+  double s = 0;
+  for (int k = 0; k <= n; ++k) {
+    const double y = a + k * h;
+    const double f = std::exp(raw.log_density(y)) * g(std::min(hi, std::max(lo, y)));
+    s += (k == 0 || k == n) ? 0.5 * f : f;
+  }
+  return s * h;
+}
+}  // namespace
+
+CATCH_TEST_CASE("Censored predictive: a support bound holds the mass beyond it", "[predictive]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const Predictive raw({1.0, 2.0}, {0.05, 0.3}, {0.1, 0.2}, false);
+  CATCH_CHECK(!raw.censored());
+  CATCH_CHECK(raw.support().first == -inf);
+  CATCH_CHECK(raw.support().second == inf);
+  for (auto [lo, hi] : {std::pair<double, double>{0.0, inf}, {0.0, 0.45}, {-inf, 0.45}}) {
+    Predictive p = raw;
+    p.set_support(lo, hi);
+    CATCH_CHECK(p.censored());
+    // Moments of the censored value against quadrature.
+    const double m = censored_expectation(raw, lo, hi, [](double y) { return y; });
+    const double v = censored_expectation(raw, lo, hi, [m](double y) { return (y - m) * (y - m); });
+    CATCH_CHECK(p.mean() == Approx(m).margin(1e-7));
+    CATCH_CHECK(p.sd() == Approx(std::sqrt(v)).epsilon(1e-6));
+    // cdf: 0 below the lower bound, the mass beyond it sits at it, 1 from the upper bound on.
+    if (std::isfinite(lo)) {
+      CATCH_CHECK(p.cdf(lo - 1e-9) == 0);
+      CATCH_CHECK(p.cdf(lo) == Approx(raw.cdf(lo)));
+      CATCH_CHECK(raw.cdf(lo) > 0.1);  // the case is not vacuous
+    }
+    if (std::isfinite(hi)) {
+      CATCH_CHECK(p.cdf(hi) == 1);
+      CATCH_CHECK(raw.cdf(hi) < 0.99);
+    }
+    // Quantiles are clamped; inside, they are the mixture's.
+    CATCH_CHECK(p.quantile(0.5) == Approx(raw.quantile(0.5)));
+    const auto iv = p.interval(0.9), riv = raw.interval(0.9);
+    CATCH_CHECK(iv.first == std::max(lo, riv.first));
+    CATCH_CHECK(iv.second == std::min(hi, riv.second));
+    // Lower is better: P(better) is unchanged inside the support, 0 at the lower bound.
+    for (double t : {0.01, 0.1, 0.2, 0.4}) CATCH_CHECK(p.prob_better(t) == raw.prob_better(t));
+    if (std::isfinite(lo)) CATCH_CHECK(p.prob_better(lo) == 0);
+    // Density: the mixture's inside, impossible outside.
+    CATCH_CHECK(p.log_density(0.2) == raw.log_density(0.2));
+    if (std::isfinite(lo)) CATCH_CHECK(p.log_density(lo - 0.01) == -inf);
+    if (std::isfinite(hi)) CATCH_CHECK(p.log_density(hi + 0.01) == -inf);
+    // Draws stay inside and are the clamped draws of the mixture.
+    const auto d = p.sample(2000, 3), r = raw.sample(2000, 3);
+    for (std::size_t i = 0; i < d.size(); ++i) CATCH_CHECK(d[i] == std::min(hi, std::max(lo, r[i])));
+  }
+  // Higher is better: nothing beats the upper bound.
+  Predictive acc({1.0}, {0.95}, {0.05}, true);
+  acc.set_support(-inf, 1.0);
+  CATCH_CHECK(acc.prob_better(1.0) == 0);
+  CATCH_CHECK(acc.prob_better(0.9) == Predictive(0.95, 0.05, true).prob_better(0.9));
+  CATCH_CHECK(acc.interval(0.9).second == 1.0);
+  CATCH_CHECK(acc.mean() < 0.95);
+  // Bad supports.
+  Predictive bad = raw;
+  CATCH_CHECK_THROWS_AS(bad.set_support(std::nan(""), 1), curvecast::InvalidInput);
+  CATCH_CHECK_THROWS_AS(bad.set_support(1, 1), curvecast::InvalidInput);
+  CATCH_CHECK_THROWS_AS(bad.set_support(2, 1), curvecast::InvalidInput);
+  CATCH_CHECK_THROWS_AS(bad.set_support(inf, inf), curvecast::InvalidInput);
+  CATCH_CHECK_THROWS_AS(bad.set_support(-inf, -inf), curvecast::InvalidInput);
+  CATCH_CHECK(!bad.censored());  // a rejected support leaves it unchanged
 }

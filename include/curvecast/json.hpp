@@ -7,7 +7,9 @@
 //   nlohmann::json j = fit_result;           // and back: j.get<curvecast::FitResult>()
 //
 // Malformed documents raise curvecast::JsonError naming the missing or bad field.
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -169,6 +171,9 @@ inline void to_json(nlohmann::json& j, const Predictive& p) {
                      {"q95", iv.second},         {"higher_is_better", p.higher_is_better()},
                      {"weights", p.weights()},   {"means", p.means()},
                      {"sds", p.sds()}};
+  const auto [lo, hi] = p.support();
+  if (std::isfinite(lo)) j["lower"] = lo;
+  if (std::isfinite(hi)) j["upper"] = hi;
 }
 inline void from_json(const nlohmann::json& j, Predictive& p) {
   const char* w = "predictive";
@@ -176,6 +181,16 @@ inline void from_json(const nlohmann::json& j, Predictive& p) {
                  detail::json_field<std::vector<double>>(j, "means", w),
                  detail::json_field<std::vector<double>>(j, "sds", w),
                  detail::json_field_or<bool>(j, "higher_is_better", false, w));
+  const double inf = std::numeric_limits<double>::infinity();
+  const double lo = detail::json_field_or<double>(j, "lower", -inf, w);
+  const double hi = detail::json_field_or<double>(j, "upper", inf, w);
+  if (std::isfinite(lo) || std::isfinite(hi)) {
+    try {
+      p.set_support(lo, hi);
+    } catch (const InvalidInput& e) {
+      throw JsonError(std::string("curvecast: predictive: bad 'lower'/'upper' (") + e.what() + ")");
+    }
+  }
 }
 
 /// Parses a curve set from text; JsonError on malformed input.

@@ -271,7 +271,22 @@ class PosteriorExtrapolator : public Extrapolator {
       sd[s] = std::max(norm_.sd(std::sqrt(c.sigma * c.sigma + disc_var(c, t))), 1e-300);
       if (!std::isfinite(mu[s])) mu[s] = obs_.y.back();  // never propagate a NaN (documented fallback)
     }
-    return Predictive(comp_w_, std::move(mu), std::move(sd), obs_.higher_is_better);
+    Predictive p(comp_w_, std::move(mu), std::move(sd), obs_.higher_is_better);
+    // Default prior: the observed value cannot pass the metric's bound (an error
+    // rate is >= 0). The constraints hold the curves inside it only up to 10x
+    // the last x, and the discrepancy and noise are Gaussian, so forecasts far
+    // ahead put mass beyond it; that mass is read as reaching the bound (the
+    // predictive is censored there: P(better) is unchanged for every target
+    // inside the bound; intervals, mean and sd become those of the possible values).
+    if (opt_.prior == PriorKind::Default && opt_.single_family.empty()) {
+      const double b = best_bound(obs_);
+      if (std::isfinite(b)) {
+        const double inf = std::numeric_limits<double>::infinity();
+        if (obs_.higher_is_better) p.set_support(-inf, b);
+        else p.set_support(b, inf);
+      }
+    }
+    return p;
   }
 
   Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
