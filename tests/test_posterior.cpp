@@ -194,6 +194,10 @@ CATCH_TEST_CASE("default prior: a forecast far ahead stays inside the metric's b
   // Decisions against any target above the bound are unchanged; nothing beats 0.
   for (double t : {0.02, 0.1, 0.3}) CATCH_CHECK(p.prob_better(t) == raw.prob_better(t));
   CATCH_CHECK(p.prob_better(0.0) == 0);
+  // Joint draws are censored the same way.
+  const Eigen::MatrixXd d = e.sample_curves({64, 512, 4096}, 400, 9, true);
+  CATCH_CHECK(d.minCoeff() >= 0.0);
+  CATCH_CHECK((d.col(2).array() == 0.0).count() > 0);  // some draws reach the bound
   // No bound, no support: a metric observed below 0 is not bounded by 0.
   Observations neg = o;
   neg.y[0] = -0.01;

@@ -294,6 +294,10 @@ class PosteriorExtrapolator : public Extrapolator {
     require_fitted();
     Eigen::MatrixXd out(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()));
     detail::Rng rng(seed);
+    // Censored at the metric's bound as predict() is (default prior).
+    const double bound = opt_.prior == PriorKind::Default && opt_.single_family.empty()
+                             ? best_bound(obs_)
+                             : std::numeric_limits<double>::quiet_NaN();
     std::vector<double> cum(comp_w_.size());
     std::partial_sum(comp_w_.begin(), comp_w_.end(), cum.begin());
     for (std::size_t d = 0; d < draws; ++d) {
@@ -321,6 +325,7 @@ class PosteriorExtrapolator : public Extrapolator {
         double v = norm_.y(curve_value(comp_[s], tj) + walk);
         if (with_noise) v += norm_.sd(comp_[s].sigma) * rng.normal();
         if (!std::isfinite(v)) v = norm_.y(norm_.z(obs_.y.back()) + walk);  // as predict(): never a NaN (fuzz finding 6)
+        if (std::isfinite(bound)) v = obs_.higher_is_better ? std::min(v, bound) : std::max(v, bound);
         out(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(j)) = v;
       }
     }
