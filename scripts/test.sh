@@ -28,8 +28,9 @@ cmake --build build -j"$(nproc)"
 
 if [ "$sanitize" = 1 ]; then
   # AddressSanitizer + UndefinedBehaviorSanitizer (and libFuzzer coverage) at -O1:
-  # the tests and the fuzz targets only, no benchmarks or examples.
-  CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+  # the tests and the fuzz targets only, no benchmarks or examples. Line tables
+  # are enough for symbolized reports and compile faster than full debug info.
+  CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
     -DCURVECAST_SANITIZE=ON -DCURVECAST_BUILD_FUZZERS=ON -DCURVECAST_BUILD_BENCHMARKS=OFF \
     -DCURVECAST_BUILD_EXAMPLES=OFF -DCURVECAST_INSTALL=OFF >/dev/null
   cmake --build build-asan -j"$(nproc)"
