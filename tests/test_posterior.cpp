@@ -206,6 +206,46 @@ CATCH_TEST_CASE("default prior: a forecast far ahead stays inside the metric's b
   CATCH_CHECK(!f.predict(4096).censored());
 }
 
+CATCH_TEST_CASE("default prior: accuracies in percent are bounded by 100, as fractions are by 1", "[posterior]") {
+  // The same accuracy curve as a fraction and in percent: bounds 1 and 100 are
+  // detected, and the answers agree up to the factor 100 (affine invariance
+  // with the bound mapped the same way). Before percent was detected, the
+  // percent version had no bound: on 60 CIFAR-10 curves mirrored to accuracy in
+  // percent its cutoff-0.2 cover90 fell from 0.959 to 0.880 (session 5).
+  const Observations frac = noisy_curve(40, 0.01, 8);
+  Observations pct;
+  pct.higher_is_better = true;
+  for (std::size_t i = 0; i < frac.size(); ++i) pct.push_back(frac.x[i], 100 * frac.y[i]);
+  PosteriorOptions po;
+  po.seed = 6;
+  PosteriorExtrapolator a(po), b(po);
+  a.fit(frac.prefix(12));
+  b.fit(pct.prefix(12));
+  CATCH_CHECK(a.predict(40).support().second == 1.0);
+  for (double x : {20.0, 40.0, 400.0}) {
+    const Predictive pa = a.predict(x), pb = b.predict(x);
+    CATCH_CHECK(pb.support().second == 100.0);
+    CATCH_CHECK(pb.mean() == Catch::Detail::Approx(100 * pa.mean()).epsilon(1e-6));
+    CATCH_CHECK(pb.sd() == Catch::Detail::Approx(100 * pa.sd()).epsilon(1e-6));
+    CATCH_CHECK(pb.interval(0.9).second <= 100.0);
+    CATCH_CHECK(pb.prob_better(100 * pa.mean()) == Catch::Detail::Approx(pa.prob_better(pa.mean())).margin(1e-9));
+  }
+  // Above 100, or below 0, nothing is detected; opting out keeps a percent
+  // metric unbounded.
+  Observations over = pct.prefix(12), below = pct.prefix(12);
+  over.y[3] = 100.5;
+  below.y[0] = -1;
+  PosteriorOptions off = po;
+  off.detect_bound = false;
+  PosteriorExtrapolator c(po), d(po), e(off);
+  c.fit(over);
+  d.fit(below);
+  e.fit(pct.prefix(12));
+  CATCH_CHECK(!c.predict(400).censored());
+  CATCH_CHECK(!d.predict(400).censored());
+  CATCH_CHECK(!e.predict(400).censored());
+}
+
 CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the dense Gaussian one", "[posterior]") {
   // z = X b + B + e, b ~ N(m, S), B a Brownian motion in ln t (0 at the first
   // point, variance lambda^2 per unit), e ~ N(0, sigma^2): z ~ N(X m, X S X' +

@@ -97,7 +97,7 @@ struct PosteriorOptions {
   double lower = 0.0;                    ///< lower bound, normalised units (LcPfn: raw [0,1]; Default: prefix range = [0,1])
   double upper = 1.0;                    ///< upper bound, normalised units (LcPfn: raw; Default: [lower - 1, best attainable], see make_constraints)
   double best_attainable = std::numeric_limits<double>::quiet_NaN();  ///< Default prior: raw value the metric cannot improve beyond; NaN = detect or none
-  bool detect_bound = true;              ///< Default prior, best_attainable NaN: losses/errors observed >= 0 are bounded by 0, accuracies in [0,1] by 1
+  bool detect_bound = true;              ///< Default prior, best_attainable NaN: losses/errors observed >= 0 are bounded by 0, higher-is-better values in [0,1] by 1, in [0,100] (percent) by 100
   double coefficient_sd_scale = 2.0;     ///< Default prior: multiplier on the sd of LC-PFN's coefficient prior (levels, amplitudes)
   bool headroom_scale = true;            ///< Default prior with a bound: z = 0 at the prefix's worst value, 1 at the bound (else 1 at its best)
   double horizon = 0;                    ///< check range end / monitored x, raw units; 0 = auto (LcPfn: 100; Default: 10 * last x)
@@ -507,13 +507,15 @@ class PosteriorExtrapolator : public Extrapolator {
   /// The metric's best attainable raw value: the option, or detected (a
   /// lower-is-better metric never observed below 0 is taken to be >= 0, as
   /// losses and error rates are; a higher-is-better one observed within [0, 1]
-  /// to be <= 1, as accuracies are); NaN when unknown.
+  /// to be <= 1, as accuracies are, and one observed within [0, 100] above 1
+  /// to be <= 100, as accuracies in percent are); NaN when unknown.
   double best_bound(const Observations& obs) const {
     if (!std::isnan(opt_.best_attainable)) return opt_.best_attainable;
     if (!opt_.detect_bound) return std::numeric_limits<double>::quiet_NaN();
     const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
     if (!obs.higher_is_better && *lo >= 0) return 0.0;
     if (obs.higher_is_better && *lo >= 0 && *hi <= 1) return 1.0;
+    if (obs.higher_is_better && *lo >= 0 && *hi <= 100) return 100.0;
     return std::numeric_limits<double>::quiet_NaN();
   }
 
