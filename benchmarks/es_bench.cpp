@@ -41,7 +41,7 @@
 // curve's index, so the output does not depend on the thread count (times aside).
 //
 // Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
-//                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F]
+//                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-delta D] [--plateau-patience F]
 //                 [--confirmations K] [--max-extrapolation R] [--cost points|sum-x|last-x] [--max-tasks N]
 //                 [--max-curves-per-task N] [--decisions FILE.csv] [--out FILE.json]
 #include <algorithm>
@@ -67,6 +67,7 @@
 #include <nlohmann/json.hpp>
 
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/early_stopping.hpp>
 
 namespace cc = curvecast;
@@ -102,10 +103,7 @@ std::vector<double> parse_list(const std::string& s) {
   std::string item;
   while (std::getline(ss, item, ',')) {
     if (item.empty()) continue;
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (end == item.c_str() || *end != '\0') throw cc::UsageError("bad number in list: '" + item + "'");
-    out.push_back(v);
+    out.push_back(cc::detail::parse_number(item, "--thresholds"));
   }
   return out;
 }
@@ -161,8 +159,8 @@ int main(int argc, char** argv) {
   cc::EarlyStoppingOptions base;
   const char* usage =
       "usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N] [--method NAME]\n"
-      "                [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-patience F] [--confirmations K]\n"
-      "                [--max-extrapolation R] [--cost points|sum-x|last-x] [--max-tasks N] [--max-curves-per-task N] [--num-starts N]\n"
+      "                [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-delta D] [--plateau-patience F]\n"
+      "                [--confirmations K] [--max-extrapolation R] [--cost points|sum-x|last-x] [--max-tasks N] [--max-curves-per-task N] [--num-starts N]\n"
       "                [--decisions FILE.csv] [--out FILE.json]\n";
   try {
     for (int i = 1; i < argc; ++i) {
@@ -172,25 +170,26 @@ int main(int argc, char** argv) {
         return argv[++i];
       };
       if (a == "--data") data = next();
-      else if (a == "--seeds") seeds = std::atoi(next().c_str());
+      else if (a == "--seeds") seeds = cc::detail::parse_int_count(next(), a);
       else if (a == "--thresholds") thresholds = parse_list(next());
-      else if (a == "--threads") threads = std::atoi(next().c_str());
+      else if (a == "--threads") threads = cc::detail::parse_int_count(next(), a);
       else if (a == "--method") method = next();
-      else if (a == "--num-starts") base.ls_num_starts = std::atoi(next().c_str());
-      else if (a == "--seed") base_seed = std::strtoull(next().c_str(), nullptr, 10);
-      else if (a == "--min-points") base.min_points = static_cast<std::size_t>(std::atol(next().c_str()));
+      else if (a == "--num-starts") base.ls_num_starts = cc::detail::parse_int_count(next(), a);
+      else if (a == "--seed") base_seed = cc::detail::parse_count(next(), a);
+      else if (a == "--min-points") base.min_points = static_cast<std::size_t>(cc::detail::parse_count(next(), a));
       else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
-      else if (a == "--plateau-patience") base.plateau_patience = std::atof(next().c_str());
-      else if (a == "--max-extrapolation") base.max_extrapolation = std::atof(next().c_str());
-      else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(std::atol(next().c_str()));
+      else if (a == "--plateau-delta") base.plateau_delta = cc::detail::parse_number(next(), a);
+      else if (a == "--plateau-patience") base.plateau_patience = cc::detail::parse_number(next(), a);
+      else if (a == "--max-extrapolation") base.max_extrapolation = cc::detail::parse_number(next(), a);
+      else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(cc::detail::parse_count(next(), a));
       else if (a == "--cost") {
         const std::string c = next();
         if (c == "points") cost = 0;
         else if (c == "sum-x") cost = 1;
         else if (c == "last-x") cost = 2;
         else throw cc::UsageError("--cost must be points, sum-x or last-x, not '" + c + "'");
-      } else if (a == "--max-tasks") max_tasks = std::atol(next().c_str());
-      else if (a == "--max-curves-per-task") max_curves = std::atol(next().c_str());
+      } else if (a == "--max-tasks") max_tasks = static_cast<long>(cc::detail::parse_count(next(), a));
+      else if (a == "--max-curves-per-task") max_curves = static_cast<long>(cc::detail::parse_count(next(), a));
       else if (a == "--out") out_path = next();
       else if (a == "--decisions") decisions_path = next();
       else if (a == "--help" || a == "-h") {
@@ -479,9 +478,9 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
     // Table.
-    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s, plateau patience %g, stop confirmations %zu, max extrapolation %g, cost %s\n",
+    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s (delta %g), plateau patience %g, stop confirmations %zu, max extrapolation %g, cost %s\n",
                 data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
-                base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_patience,
+                base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_delta, base.plateau_patience,
                 base.stop_confirmations, base.max_extrapolation, cost_name(cost));
     std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
                 fits, total_seconds);
@@ -526,6 +525,7 @@ int main(int argc, char** argv) {
       j["threads"] = threads;
       j["min_points"] = base.min_points;
       j["plateau_cut"] = base.cut_initial_plateau;
+      j["plateau_delta"] = base.plateau_delta;
       j["plateau_patience"] = base.plateau_patience;
       j["stop_confirmations"] = base.stop_confirmations;
       j["max_extrapolation"] = base.max_extrapolation;

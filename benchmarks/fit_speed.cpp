@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/least_squares.hpp>
 
 using namespace curvecast;
@@ -140,9 +141,15 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    try {
+      if (k == "--curves") a.curves = std::max(1, curvecast::detail::parse_int_count(next(), k));
+      if (k == "--repeats") a.repeats = std::max(1, curvecast::detail::parse_int_count(next(), k));
+    } catch (const curvecast::UsageError& e) {
+      std::cerr << "fit_speed: " << e.what() << "\n";
+      return 2;
+    }
+    if (k == "--curves" || k == "--repeats") continue;
     if (k == "--data") a.data = next();
-    else if (k == "--curves") a.curves = std::max(1, std::atoi(next().c_str()));
-    else if (k == "--repeats") a.repeats = std::max(1, std::atoi(next().c_str()));
     else if (k == "--families") {
       std::stringstream ss(next());
       for (std::string f; std::getline(ss, f, ',');) a.families.push_back(canonical_family_name(f));

@@ -31,6 +31,7 @@
 
 #include <curvecast/benchmark.hpp>
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/detail/svg.hpp>
 #include <curvecast/factory.hpp>
 
@@ -63,27 +64,12 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+// Numbers on the command line: whole and finite, else UsageError naming the flag.
 double parse_double(const std::string& s, const std::string& what) {
-  try {
-    std::size_t pos = 0;
-    const double v = std::stod(s, &pos);
-    if (pos != s.size()) throw std::invalid_argument(s);
-    return v;
-  } catch (const std::exception&) {
-    throw curvecast::UsageError("lc_bench: " + what + ": '" + s + "' is not a number");
-  }
+  return curvecast::detail::parse_number(s, "lc_bench: " + what);
 }
-
 unsigned long long parse_count(const std::string& s, const std::string& what) {
-  try {
-    std::size_t pos = 0;
-    if (!s.empty() && s[0] == '-') throw std::invalid_argument(s);
-    const unsigned long long v = std::stoull(s, &pos);
-    if (pos != s.size()) throw std::invalid_argument(s);
-    return v;
-  } catch (const std::exception&) {
-    throw curvecast::UsageError("lc_bench: " + what + ": '" + s + "' is not a non-negative integer");
-  }
+  return curvecast::detail::parse_count(s, "lc_bench: " + what);
 }
 
 std::string read_text(const std::string& path) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/factory.hpp>
 #include <curvecast/posterior.hpp>
 #include <fstream>
@@ -80,12 +81,15 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> a;
   for (int i = 2; i + 1 < argc; i += 2) a[argv[i]] = argv[i + 1];
   auto get = [&](const char* k, const std::string& d) { return a.count(k) ? a[k] : d; };
+  // Numbers are parsed strictly: a malformed one is a UsageError naming the flag.
+  auto geti = [&](const char* k, const std::string& d) { return detail::parse_int_count(get(k, d), k); };
+  auto getd = [&](const char* k, const std::string& d) { return detail::parse_number(get(k, d), k); };
   const std::string file =
       get("--file", std::string(CURVECAST_DATA_DIR) + "/lcpfn_prior/prior_seed1_1000.json");
-  const CurveSet set = read_curve_set(file);
   try {
+    const CurveSet set = read_curve_set(file);
     if (mode == "speed") {
-      const int n = std::stoi(get("--n", "50")), ncurves = std::stoi(get("--curves", "40"));
+      const int n = geti("--n", "50"), ncurves = geti("--curves", "40");
       const std::string method = get("--method", "ensemble:lcpfn");
       std::vector<double> ms, cpu_ms, ess_per_s, rhat, warm_ms, ls_ms, acc, tau;
       int conv = 0, used = 0, extended = 0;
@@ -97,14 +101,14 @@ int main(int argc, char** argv) {
         std::unique_ptr<Extrapolator> ex;
         if (method.rfind("ensemble", 0) == 0) {
           PosteriorOptions po = method == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
-          po.walkers = std::stoi(get("--walkers", std::to_string(po.walkers)));
-          po.steps = std::stoi(get("--steps", std::to_string(po.steps)));
-          po.burn_in = std::stoi(get("--burn", std::to_string(po.burn_in)));
-          po.prior_draws = std::stoi(get("--prior-draws", std::to_string(po.prior_draws)));
-          po.start_ess = std::stod(get("--start-ess", std::to_string(po.start_ess)));
-          po.kde_fraction = std::stod(get("--kde", std::to_string(po.kde_fraction)));
-          po.max_extensions = std::stoi(get("--extensions", std::to_string(po.max_extensions)));
-          if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
+          po.walkers = geti("--walkers", std::to_string(po.walkers));
+          po.steps = geti("--steps", std::to_string(po.steps));
+          po.burn_in = geti("--burn", std::to_string(po.burn_in));
+          po.prior_draws = geti("--prior-draws", std::to_string(po.prior_draws));
+          po.start_ess = getd("--start-ess", std::to_string(po.start_ess));
+          po.kde_fraction = getd("--kde", std::to_string(po.kde_fraction));
+          po.max_extensions = geti("--extensions", std::to_string(po.max_extensions));
+          if (a.count("--disc")) po.discrepancy = getd("--disc", "");
           if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
           ex = std::make_unique<PosteriorExtrapolator>(po);
         } else {
@@ -163,9 +167,9 @@ int main(int argc, char** argv) {
       // family's bounds, ln sigma ~ N(ln sigma_LS, 2), normalised units), with
       // the plain stretch move, printed as JSON for scripts/mcmc_emcee.py.
       const std::string family = get("--family", "pow3");
-      const int n = std::stoi(get("--n", "50")), curve = std::stoi(get("--curve", "0"));
-      const int walkers = std::stoi(get("--walkers", "32")), steps = std::stoi(get("--steps", "2000"));
-      const int reps = std::stoi(get("--reps", "5"));
+      const int n = geti("--n", "50"), curve = geti("--curve", "0");
+      const int walkers = geti("--walkers", "32"), steps = geti("--steps", "2000");
+      const int reps = geti("--reps", "5");
       const Observations obs =
           set.curves.at(static_cast<std::size_t>(curve)).observations(set.higher_is_better).prefix(static_cast<std::size_t>(n));
       const FitResult ls = fit_family(family, obs);
@@ -241,7 +245,8 @@ int main(int argc, char** argv) {
     if (mode == "score") {
       const auto methods = split(get("--methods", "last,pow4,mmf4,ensemble"), ',');
       const auto cut_s = split(get("--cutoffs", "0.2,0.4"), ',');
-      const int every = std::stoi(get("--every", "1")), limit = std::stoi(get("--limit", "1000000"));
+      const int every = geti("--every", "1"), limit = geti("--limit", "1000000");
+      if (every < 1) throw UsageError("--every must be >= 1");
       std::printf("%s: %zu curves (every %d, limit %d)\n", file.c_str(), set.curves.size(), every, limit);
       nlohmann::json raw;
       if (std::find(methods.begin(), methods.end(), "oracle") != methods.end()) {
@@ -251,7 +256,7 @@ int main(int argc, char** argv) {
       std::printf("%-16s %6s %6s %9s %9s %11s %8s %7s %6s %9s\n", "method", "cutoff", "cases", "mean_ll",
                   "median_ll", "mse", "cover90", "floored", "fails", "ms/case");
       for (const auto& cs : cut_s) {
-        const double f = std::stod(cs);
+        const double f = detail::parse_number(cs, "--cutoffs");
         for (const auto& m : methods) {
           std::vector<double> lls, mses, covs, secs;
           long floored = 0, fails = 0;
@@ -272,12 +277,12 @@ int main(int argc, char** argv) {
                                                           raw["curves"][c]["sigma"].get<double>());
               else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom") || a.count("--extensions"))) {
                 PosteriorOptions po = m == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
-                if (a.count("--disc")) po.discrepancy = std::stod(a["--disc"]);
-                if (a.count("--disc-median")) po.discrepancy_median = std::stod(a["--disc-median"]);
-                if (a.count("--disc-sd")) po.discrepancy_log_sd = std::stod(a["--disc-sd"]);
-                if (a.count("--coef-sd")) po.coefficient_sd_scale = std::stod(a["--coef-sd"]);
+                if (a.count("--disc")) po.discrepancy = getd("--disc", "");
+                if (a.count("--disc-median")) po.discrepancy_median = getd("--disc-median", "");
+                if (a.count("--disc-sd")) po.discrepancy_log_sd = getd("--disc-sd", "");
+                if (a.count("--coef-sd")) po.coefficient_sd_scale = getd("--coef-sd", "");
                 if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
-                if (a.count("--extensions")) po.max_extensions = std::stoi(a["--extensions"]);
+                if (a.count("--extensions")) po.max_extensions = geti("--extensions", "");
                 ex = std::make_unique<PosteriorExtrapolator>(po);
               } else
                 ex = make_extrapolator(m);
@@ -321,7 +326,10 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "usage: mcmc_bench speed|score [--file F] ...\n");
     return 2;
-  } catch (const Error& e) {
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "mcmc_bench: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {  // curvecast::Error, or e.g. --curve beyond the set
     std::fprintf(stderr, "mcmc_bench: %s\n", e.what());
     return 1;
   }

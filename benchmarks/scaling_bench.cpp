@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/scaling.hpp>
 
 namespace cs = curvecast::scaling;
@@ -77,12 +78,18 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    try {
+      if (a == "--threads") threads = curvecast::detail::parse_int_count(next(), a);
+      if (a == "--resamples") resamples = curvecast::detail::parse_int_count(next(), a);
+      if (a == "--seed") seed = curvecast::detail::parse_count(next(), a);
+      if (a == "--repeat") repeat = std::max(1, curvecast::detail::parse_int_count(next(), a));
+    } catch (const curvecast::UsageError& e) {
+      std::cerr << "scaling_bench: " << e.what() << "\n";
+      return 2;
+    }
+    if (a == "--threads" || a == "--resamples" || a == "--seed" || a == "--repeat") continue;
     if (a == "--data") data_dir = next();
     else if (a == "--out") out_path = next();
-    else if (a == "--threads") threads = std::atoi(next().c_str());
-    else if (a == "--resamples") resamples = std::atoi(next().c_str());
-    else if (a == "--seed") seed = std::strtoull(next().c_str(), nullptr, 10);
-    else if (a == "--repeat") repeat = std::max(1, std::atoi(next().c_str()));
     else if (a == "--fit-only") fit_only = true;
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: scaling_bench [--data DIR] [--out FILE.json] [--threads N] [--resamples R] "

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <string>
 
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/scaling.hpp>
 
 namespace cs = curvecast::scaling;
@@ -26,9 +27,15 @@ int main(int argc, char** argv) {
       std::cerr << "chinchilla_allocation: " << a << " needs a value\n";
       return 2;
     }
+    try {
+      if (a == "--resamples") resamples = curvecast::detail::parse_int_count(argv[i + 1], a);
+      if (a == "--level") level = curvecast::detail::parse_number(argv[i + 1], a);
+    } catch (const curvecast::Error& e) {
+      std::cerr << "chinchilla_allocation: " << e.what() << "\n";
+      return 2;
+    }
     if (a == "--data") data_dir = argv[++i];
-    else if (a == "--resamples") resamples = std::atoi(argv[++i]);
-    else if (a == "--level") level = std::atof(argv[++i]);
+    else if (a == "--resamples" || a == "--level") ++i;
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: chinchilla_allocation [COMPUTE_FLOP] [--data DIR] [--resamples R] [--level L]\n";
       return 0;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/factory.hpp>
 
 int main(int argc, char** argv) {
@@ -31,7 +32,14 @@ int main(int argc, char** argv) {
     };
     if (a == "--data") data = next();
     else if (a == "--curve") curve = next();
-    else if (a == "--observe") observe = std::atol(next().c_str());
+    else if (a == "--observe") {
+      try {
+        observe = static_cast<long>(curvecast::detail::parse_count(next(), a));
+      } catch (const curvecast::UsageError& e) {
+        std::cerr << "extrapolate_curve: " << e.what() << "\n";
+        return 2;
+      }
+    }
     else if (a == "--method") method = next();
     else {
       std::cerr << "usage: extrapolate_curve [--data FILE] [--curve ID|INDEX] [--observe K] [--method NAME]\n";

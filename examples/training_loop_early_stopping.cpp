@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/early_stopping.hpp>
 
 namespace {
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
   long runs = 6, first = 0;
   bool quiet = false;
   curvecast::EarlyStoppingOptions opt;  // Domhan et al.'s rule: threshold 0.05, plateau cut, min 5 points
+  using curvecast::detail::parse_count;
+  using curvecast::detail::parse_number;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -51,18 +54,23 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--data") data = next();
-    else if (a == "--runs") runs = std::atol(next().c_str());
-    else if (a == "--first") first = std::atol(next().c_str());
-    else if (a == "--method") method = next();
-    else if (a == "--threshold") opt.threshold = std::atof(next().c_str());
-    else if (a == "--confirmations") opt.stop_confirmations = static_cast<std::size_t>(std::atol(next().c_str()));
-    else if (a == "--max-extrapolation") opt.max_extrapolation = std::atof(next().c_str());
-    else if (a == "--quiet") quiet = true;
-    else {
-      std::cerr << "usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX] [--method NAME]"
-                   " [--threshold P] [--confirmations K] [--max-extrapolation R] [--quiet]\n";
-      return a == "--help" ? 0 : 2;
+    try {
+      if (a == "--data") data = next();
+      else if (a == "--runs") runs = static_cast<long>(parse_count(next(), a));
+      else if (a == "--first") first = static_cast<long>(parse_count(next(), a));
+      else if (a == "--method") method = next();
+      else if (a == "--threshold") opt.threshold = parse_number(next(), a);
+      else if (a == "--confirmations") opt.stop_confirmations = static_cast<std::size_t>(parse_count(next(), a));
+      else if (a == "--max-extrapolation") opt.max_extrapolation = parse_number(next(), a);
+      else if (a == "--quiet") quiet = true;
+      else {
+        std::cerr << "usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX] [--method NAME]"
+                     " [--threshold P] [--confirmations K] [--max-extrapolation R] [--quiet]\n";
+        return a == "--help" ? 0 : 2;
+      }
+    } catch (const curvecast::UsageError& e) {
+      std::cerr << "training_loop_early_stopping: " << e.what() << "\n";
+      return 2;
     }
   }
   try {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
+#include <curvecast/detail/cli.hpp>
 #include <curvecast/factory.hpp>
 
 using namespace curvecast;
@@ -198,4 +199,28 @@ CATCH_TEST_CASE("malformed JSON raises JsonError", "[bad-input][json]") {
   CATCH_CHECK_THROWS_AS(parse_curve_set(R"({"curves": [{"id": "a", "x": [NaN], "y": [1]}]})"), JsonError);
   CATCH_CHECK_THROWS_AS(read_curve_set("/nonexistent/file.json"), JsonError);
   CATCH_CHECK_THROWS_AS(nlohmann::json::parse(R"({"family": "pow3"})").get<FitResult>(), JsonError);
+}
+
+CATCH_TEST_CASE("command-line numbers of the programs are parsed strictly", "[bad-input][cli]") {
+  using detail::parse_count;
+  using detail::parse_int_count;
+  using detail::parse_number;
+  CATCH_CHECK(parse_number("0.05", "--threshold") == 0.05);
+  CATCH_CHECK(parse_number("-2.5e3", "--x") == -2500.0);
+  CATCH_CHECK(parse_number("10", "--x") == 10.0);
+  // What std::atof reads as 0 or as a prefix, or what is not finite.
+  for (const char* bad : {"", "abc", "0.05x", "5 ", " ", "nan", "inf", "-inf", "1e999", "0x"}) {
+    CATCH_CHECK_THROWS_AS(parse_number(bad, "--plateau-patience"), UsageError);
+    CATCH_CHECK_THROWS_WITH(parse_number(bad, "--plateau-patience"),
+                            Contains("--plateau-patience") && Contains("is not a finite number"));
+  }
+  CATCH_CHECK(parse_count("0", "--seeds") == 0u);
+  CATCH_CHECK(parse_count("18446744073709551615", "--seed") == 18446744073709551615ull);
+  for (const char* bad : {"", "-1", "+3", "2.5", "5x", "1e3", " 7", "18446744073709551616"}) {
+    CATCH_CHECK_THROWS_AS(parse_count(bad, "--seeds"), UsageError);
+    CATCH_CHECK_THROWS_WITH(parse_count(bad, "--seeds"), Contains("--seeds") && Contains("non-negative integer"));
+  }
+  CATCH_CHECK(parse_int_count("2147483647", "--threads") == 2147483647);
+  CATCH_CHECK_THROWS_WITH(parse_int_count("2147483648", "--threads"), Contains("larger than"));
+  CATCH_CHECK_THROWS_WITH(parse_int_count("11", "--k", 10), Contains("larger than 10"));
 }
