@@ -496,3 +496,28 @@ CATCH_TEST_CASE("warm and cold decisions agree with the default method", "[early
   }
   CATCH_CHECK(checked == 6);
 }
+
+CATCH_TEST_CASE("a run evaluated from step 0 decides as the same run counted from 1", "[early_stopping]") {
+  // Training loops often validate before the first step (x = 0). The fitting
+  // coordinates shift such a run one step up, and plateau_patience and
+  // max_extrapolation count x from the same origin, so every decision equals
+  // the one for x + 1 with x_final + 1. (With the plateau cut on, a cut run's
+  // fitted part starts above 0 in both cases and is fitted in its own x.)
+  const auto y = make_curve(0.45, 0.3, 40, 0.004, 21);
+  cc::EarlyStoppingOptions o;
+  o.seed = 3;
+  o.cut_initial_plateau = false;
+  o.max_extrapolation = 5;
+  o.plateau_patience = 0.2;
+  cc::EarlyStopper from1(40, false, o), from0(39, false, o);
+  for (int e = 1; e <= 30; ++e) {
+    from1.observe(e, y[static_cast<std::size_t>(e - 1)]);
+    from0.observe(e - 1, y[static_cast<std::size_t>(e - 1)]);
+    const cc::Decision a = from1.decide(0.3), b = from0.decide(0.3);
+    CATCH_INFO("epoch " << e << ": " << a.summary() << " | " << b.summary());
+    CATCH_CHECK(a.action == b.action);
+    CATCH_CHECK(a.rule == b.rule);
+    if (!std::isnan(a.p_better)) CATCH_CHECK(b.p_better == Approx(a.p_better).margin(1e-12));
+    if (!std::isnan(a.predicted_final)) CATCH_CHECK(b.predicted_final == Approx(a.predicted_final).epsilon(1e-12));
+  }
+}

@@ -74,7 +74,7 @@ struct EarlyStoppingOptions {
   double plateau_delta = 0.05;          ///< raw units: a point leaves the plateau when better than the first by more; >= 0
   std::size_t plateau_look_ahead = 5;   ///< consecutive points that must leave the plateau; >= 1
   double plateau_patience = 0;          ///< > 0: no decision before the run has left its initial plateau (plateau_look_ahead points beating the first by plateau_delta), up to x = patience * x_final; 0 = off
-  double max_extrapolation = 0;         ///< >= 1: no decision while x_final / (last observed x) exceeds it (a forecast that far ahead is not trusted to stop a run); 0 = off
+  double max_extrapolation = 0;         ///< >= 1: no decision while x_final / (last observed x) exceeds it (x counted from StopForecast::x_origin); 0 = off
   std::size_t stop_confirmations = 1;   ///< Stop only when P(final beats target) < threshold on this many consecutive decisions of the run (1 = Domhan: the first time); >= 1
   double optimistic_sd = 0;             ///< > 0: also stop when the predictive sd at x_final is below it (raw units); 0 = off
   bool never_stop_if_own_best_beats = true;  ///< Continue while the run's own best observation beats the target
@@ -148,6 +148,7 @@ struct StopForecast {
   std::size_t points_cut = 0;       ///< points dropped as initial plateau
   std::size_t points_fitted = 0;    ///< points handed to the extrapolator
   double last_x = std::numeric_limits<double>::quiet_NaN();
+  double x_origin = 0;              ///< where x counts from for plateau_patience and max_extrapolation: 0, or x[0] - (x[1] - x[0]) when x starts at or below 0
   double own_best = std::numeric_limits<double>::quiet_NaN();  ///< best observation of this run
   bool at_budget = false;           ///< last_x >= x_final
   bool too_few = false;             ///< points_fitted < min_points
@@ -264,7 +265,8 @@ class EarlyStopper {
   const Observations& observations() const { return obs_; }
   const Extrapolator& extrapolator() const { return *ex_; }
 
-  /// Appends one observation (x strictly increasing, finite, x > 0; x <= x_final).
+  /// Appends one observation (x strictly increasing, finite; x <= x_final; x may
+  /// start at 0, e.g. an evaluation before the first step).
   void observe(double x, double y) {
     if (x > x_final_) {
       std::ostringstream m;
@@ -294,6 +296,8 @@ class EarlyStopper {
     f.points_observed = obs_.size();
     if (!obs_.empty()) {
       f.last_x = obs_.x.back();
+      if (!(obs_.x.front() > 0))  // the fitting coordinates' shift (Normaliser::make)
+        f.x_origin = obs_.x.front() - (obs_.size() > 1 ? obs_.x[1] - obs_.x.front() : 1.0);
       f.own_best = obs_.y.front();
       for (double v : obs_.y) f.own_best = hib ? std::max(f.own_best, v) : std::min(f.own_best, v);
       f.at_budget = f.last_x >= x_final_;
@@ -401,15 +405,16 @@ class EarlyStopper {
       if (f.fitted) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::Continue, StopRule::OwnBestBeatsTarget);
     }
-    if (opt.plateau_patience > 0 && f.on_plateau && f.last_x < opt.plateau_patience * x_final) {
+    const double span_seen = f.last_x - f.x_origin, span_final = x_final - f.x_origin;  // x itself unless x starts <= 0
+    if (opt.plateau_patience > 0 && f.on_plateau && span_seen < opt.plateau_patience * span_final) {
       r << "the run has not left its initial plateau yet (" << opt.plateau_look_ahead
         << " consecutive points better than the first by more than " << opt.plateau_delta << ") at x = " << f.last_x << " < " << opt.plateau_patience << " * x_final; a curve that has not started to"
         << " learn says nothing about its take-off";
       if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::NoDecision, StopRule::StillOnPlateau);
     }
-    if (opt.max_extrapolation > 0 && x_final > opt.max_extrapolation * f.last_x) {
-      r << "x_final = " << x_final << " is " << x_final / f.last_x << " times the last observed x = " << f.last_x
+    if (opt.max_extrapolation > 0 && span_final > opt.max_extrapolation * span_seen) {
+      r << "x_final = " << x_final << " is " << span_final / span_seen << " times the last observed x = " << f.last_x
         << ", beyond max_extrapolation = " << opt.max_extrapolation << "; no decision that far ahead";
       if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::NoDecision, StopRule::TooFarAhead);

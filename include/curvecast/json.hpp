@@ -99,11 +99,13 @@ inline void from_json(const nlohmann::json& j, CurveSet& s) {
 
 inline void to_json(nlohmann::json& j, const Normaliser& n) {
   j = nlohmann::json{{"x_scale", n.x_scale}, {"y_offset", n.y_offset}, {"y_scale", n.y_scale}};
+  if (n.x_offset != 0) j["x_offset"] = n.x_offset;  // only for curves whose x starts at or below 0
 }
 inline void from_json(const nlohmann::json& j, Normaliser& n) {
   n.x_scale = detail::json_field<double>(j, "x_scale", "normaliser");
   n.y_offset = detail::json_field<double>(j, "y_offset", "normaliser");
   n.y_scale = detail::json_field<double>(j, "y_scale", "normaliser");
+  n.x_offset = j.contains("x_offset") ? detail::json_field<double>(j, "x_offset", "normaliser") : 0.0;
 }
 
 inline void to_json(nlohmann::json& j, const FitResult& r) {

@@ -442,9 +442,11 @@ class LeastSquaresExtrapolator : public Extrapolator {
     const double c = obs_.y.front();
     return Predictive(c, std::max(1e-9 * std::abs(c), 1e-300), obs_.higher_is_better);
   }
-  static void check_x(double x) {
-    if (!(x > 0) || !std::isfinite(x))
-      throw InvalidInput("curvecast: prediction x must be finite and > 0 (got " + std::to_string(x) + ")");
+  void check_x(double x) const {
+    const Normaliser n = constant_ ? Normaliser::make(obs_, Normalisation::Scale) : res_.normaliser;
+    if (!std::isfinite(x) || !(n.t(x) > 0))
+      throw InvalidInput("curvecast: prediction x must be finite and > 0, or beyond x[0] - (x[1] - x[0]) when x starts at or below 0 (got " +
+                         std::to_string(x) + ")");
   }
   const FamilyInfo* info_;
   detail::GradFn grad_;

@@ -4,9 +4,11 @@
 //   curvecast::Observations obs{{1, 2, 3, 4}, {0.9, 0.7, 0.62, 0.58}, /*higher_is_better=*/false};
 //   obs.validate();  // throws curvecast::InvalidInput with the reason
 //
-// x must be finite, strictly positive and strictly increasing (duplicates are
-// rejected); y must be finite with |y| <= 1e300. Validation is eager and the
-// messages name the offending index.
+// x must be finite and strictly increasing (duplicates are rejected); y must be
+// finite with |y| <= 1e300, and so must |x|. Validation is eager and the
+// messages name the offending index. x may start at 0 or below (an evaluation at
+// step 0): the fitting coordinates then shift x so that its first value sits one
+// step (x[1] - x[0]) above the origin, see Normaliser.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -23,7 +25,7 @@ namespace curvecast {
 inline constexpr double kMaxMagnitude = 1e300;
 
 struct Observations {
-  std::vector<double> x;          ///< resource: epochs, steps, samples, FLOP (> 0, increasing)
+  std::vector<double> x;          ///< resource: epochs, steps, samples, FLOP (increasing; may start at 0)
   std::vector<double> y;          ///< the metric in its own units
   bool higher_is_better = false;  ///< direction: true for accuracy, false for loss/error
 
@@ -93,15 +95,11 @@ struct Observations {
       m << "curvecast: x[" << i << "] is not finite (" << xi << ")";
       throw InvalidInput(m.str());
     }
-    if (!(xi > 0)) {
-      m << "curvecast: x must be positive; x[" << i << "] = " << xi;
-      throw InvalidInput(m.str());
-    }
     if (!std::isfinite(yi)) {
       m << "curvecast: y[" << i << "] is not finite (" << yi << ")";
       throw InvalidInput(m.str());
     }
-    if (std::abs(yi) > kMaxMagnitude || xi > kMaxMagnitude) {
+    if (std::abs(yi) > kMaxMagnitude || std::abs(xi) > kMaxMagnitude) {
       m << "curvecast: point " << i << " has magnitude beyond 1e300 (x = " << xi << ", y = " << yi
         << ")";
       throw InvalidInput(m.str());
@@ -116,15 +114,16 @@ enum class Normalisation {
   Identity,  ///< t = x; z = y (raw units; the LC-PFN prior uses this on [0,1] curves)
 };
 
-/// Affine map between raw (x, y) and a family's (t, z): t = x / x_scale,
+/// Affine map between raw (x, y) and a family's (t, z): t = (x + x_offset) / x_scale,
 /// y = y_offset + y_scale * z. y_scale < 0 means the axis was flipped so that
-/// "better" points up.
+/// "better" points up. x_offset is 0 unless the observations start at x <= 0.
 struct Normaliser {
   double x_scale = 1.0;
   double y_offset = 0.0;
   double y_scale = 1.0;
+  double x_offset = 0.0;
 
-  double t(double x) const { return x / x_scale; }
+  double t(double x) const { return (x + x_offset) / x_scale; }
   double z(double y) const { return (y - y_offset) / y_scale; }
   double y(double z) const { return y_offset + y_scale * z; }
   /// Converts a spread (standard deviation) from z units to raw units.
@@ -132,10 +131,22 @@ struct Normaliser {
 
   /// The map for `obs` (which must already be validated) under `mode`.
   /// Constant curves keep a non-zero scale: 1e-3 * max(|y|, 1e-300) (documented fallback).
+  /// x starting above 0: t = x / x0 (Identity: t = x). x starting at or below 0
+  /// (documented fallback): x is shifted so that x0 lies one step h = x[1] - x0
+  /// (1 for a single point) above the origin, t = (x - x0 + h) / h (Identity:
+  /// t = x - x0 + 1), so the first point is at t = 1 either way; predictions
+  /// need t > 0, i.e. x > x0 - h.
   static Normaliser make(const Observations& obs, Normalisation mode) {
     Normaliser n;
-    if (mode == Normalisation::Identity) return n;
-    n.x_scale = obs.x.front();
+    const double x0 = obs.x.front();
+    const bool shift = !(x0 > 0);
+    const double h = obs.x.size() > 1 ? obs.x[1] - x0 : 1.0;
+    if (mode == Normalisation::Identity) {
+      if (shift) n.x_offset = 1.0 - x0;
+      return n;
+    }
+    n.x_scale = shift ? h : x0;
+    if (shift) n.x_offset = h - x0;
     double lo = obs.y.front(), hi = obs.y.front(), amax = 0;
     for (double v : obs.y) {
       lo = std::min(lo, v);

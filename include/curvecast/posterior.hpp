@@ -261,7 +261,7 @@ class PosteriorExtrapolator : public Extrapolator {
 
   Predictive predict(double x) const override {
     require_fitted();
-    if (!(x > 0) || !std::isfinite(x)) throw InvalidInput("curvecast: predict needs a finite x > 0");
+    check_x(x);
     const double t = norm_.t(x);
     std::vector<double> mu(comp_.size()), sd(comp_.size());
     for (std::size_t s = 0; s < comp_.size(); ++s) {
@@ -292,6 +292,7 @@ class PosteriorExtrapolator : public Extrapolator {
   Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
                                 bool with_noise = false) const override {
     require_fitted();
+    for (double x : xs) check_x(x);
     Eigen::MatrixXd out(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()));
     detail::Rng rng(seed);
     // Censored at the metric's bound as predict() is (default prior).
@@ -386,6 +387,11 @@ class PosteriorExtrapolator : public Extrapolator {
   const Eigen::MatrixXd& final_ensemble() const { return final_; }
 
  private:
+  void check_x(double x) const {
+    if (!std::isfinite(x) || !(norm_.t(x) > 0))
+      throw InvalidInput("curvecast: prediction x must be finite and > 0, or beyond x[0] - (x[1] - x[0]) when x starts at or below 0 (got " +
+                         std::to_string(x) + ")");
+  }
   struct Component {
     std::vector<double> theta;  // shape (ensemble) or family parameters (single)
     double b[detail::kMaxBasis] = {};
@@ -560,7 +566,8 @@ class PosteriorExtrapolator : public Extrapolator {
     Eigen::MatrixXd start(W, D);
     long evals = 0;
     bool warm_ok = false;
-    if (warm && final_.rows() == W && final_.cols() == D && old_norm.x_scale == norm_.x_scale) {
+    if (warm && final_.rows() == W && final_.cols() == D && old_norm.x_scale == norm_.x_scale &&
+        old_norm.x_offset == norm_.x_offset) {
       // sigma (and lambda) are in z units: rescale when the y normalisation moved.
       const double shift = std::log(std::abs(old_norm.y_scale) / std::abs(norm_.y_scale));
       start = final_;
@@ -828,7 +835,7 @@ class PosteriorExtrapolator : public Extrapolator {
     Eigen::MatrixXd start(W, D);
     bool warm_ok = false;
     if (warm && final_.rows() == W && final_.cols() == D && old_norm.x_scale == norm_.x_scale &&
-        old_norm.y_scale == norm_.y_scale && old_norm.y_offset == norm_.y_offset) {
+        old_norm.x_offset == norm_.x_offset && old_norm.y_scale == norm_.y_scale && old_norm.y_offset == norm_.y_offset) {
       start = final_;
       warm_ok = true;
       for (int k = 0; k < W && warm_ok; ++k) {
