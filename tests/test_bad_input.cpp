@@ -138,6 +138,14 @@ CATCH_TEST_CASE("queries before fit and at invalid x are usage errors", "[bad-in
     CATCH_CHECK_THROWS_AS(ex->predict(3), UsageError);
     CATCH_CHECK_THROWS_AS(ex->observations(), UsageError);
   }
+  for (const char* m : kMethods) {  // a NaN or infinite x is an error for every method, `last` included
+    CATCH_INFO(m);
+    auto e = make_extrapolator(m);
+    e->fit(Observations(iota(10), falling(10), false));
+    CATCH_CHECK_THROWS_AS(e->predict(kNaN), InvalidInput);
+    CATCH_CHECK_THROWS_AS(e->predict(kInf), InvalidInput);
+    CATCH_CHECK_THROWS_AS(e->sample_curves({12.0, kNaN}, 3, 1), InvalidInput);
+  }
   LeastSquaresExtrapolator ex("pow3");
   ex.fit(Observations(iota(10), falling(10), false));
   CATCH_CHECK_THROWS_AS(ex.predict(-1), InvalidInput);
@@ -248,7 +256,7 @@ CATCH_TEST_CASE("x starting at 0 or below is fitted one step above the origin (d
       CATCH_CHECK(pc.sd() == Approx(pa.sd()).epsilon(1e-9));
     }
     // Predictions need x beyond x[0] - step (t > 0); before it is a clear error
-    // (`last` predicts its constant at any x).
+    // (`last` predicts its constant at any finite x).
     if (std::string(m) != "last") {
       CATCH_CHECK_THROWS_AS(b->predict(-1), InvalidInput);
       CATCH_CHECK_THROWS_AS(c->predict(-7), InvalidInput);
