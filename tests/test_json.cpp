@@ -41,6 +41,19 @@ CATCH_TEST_CASE("fit results and predictives round-trip", "[json]") {
   CATCH_CHECK(r2.normaliser.y_scale == r.normaliser.y_scale);
   CATCH_CHECK(r2.num_starts_at_best == r.num_starts_at_best);
   CATCH_CHECK(r2.value(find_family("pow3").eval, 50) == r.value(find_family("pow3").eval, 50));
+  CATCH_CHECK(!nlohmann::json(r)["normaliser"].contains("x_offset"));  // x starts above 0: no shift
+  // x starting at 0: the shift of the fitting coordinates is kept.
+  Observations z;
+  for (int i = 0; i < 20; ++i) z.push_back(i, 0.3 + 0.5 / std::sqrt(i + 1.0));
+  const FitResult rz = fit_family("pow3", z);
+  const nlohmann::json jz = rz;
+  CATCH_CHECK(jz["normaliser"]["x_offset"].get<double>() == 1.0);
+  const FitResult rz2 = jz.get<FitResult>();
+  CATCH_CHECK(rz2.normaliser.x_offset == rz.normaliser.x_offset);
+  CATCH_CHECK(rz2.value(find_family("pow3").eval, 50) == rz.value(find_family("pow3").eval, 50));
+  nlohmann::json jbad = jz;
+  jbad["normaliser"]["x_offset"] = "one";
+  CATCH_CHECK_THROWS_AS(jbad.get<FitResult>(), curvecast::JsonError);
   const Predictive p({1, 2}, {0.1, 0.2}, {0.01, 0.02}, true);
   const Predictive p2 = nlohmann::json(p).get<Predictive>();
   CATCH_CHECK(p2.mean() == Approx(p.mean()));
