@@ -46,9 +46,10 @@ def test_sample_curves_shape_and_seed(fitted):
     xs = np.array([21.0, 30.0, 60.0])
     a = fitted.sample_curves(xs, 50, seed=4)
     b = fitted.sample_curves(xs, 50, seed=4)
-    c = fitted.sample_curves(xs, 50, seed=5)
-    assert a.shape == (50, 3) and a.dtype == np.float64
-    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    noisy = fitted.sample_curves(xs, 50, seed=4, with_noise=True)
+    assert np.array_equal(noisy, fitted.sample_curves(xs, 50, seed=4, with_noise=True))
+    assert not np.array_equal(noisy, fitted.sample_curves(xs, 50, seed=5, with_noise=True))
+    assert a.shape == (50, 3) and a.dtype == np.float64 and np.array_equal(a, b)
     assert np.all(np.isfinite(a))
 
 
@@ -58,10 +59,13 @@ def test_asymptote_and_reach():
     a = ex.asymptote(0.9)
     assert isinstance(a, curvecast.AsymptoteEstimate) and a.available
     assert a.lower <= a.value <= a.upper and abs(a.value - 0.15) < 0.05
-    r = ex.reach(0.25, 1e4)
+    assert y.min() > 0.22
+    r = ex.reach(0.22, 1e4)
     assert isinstance(r, curvecast.ReachEstimate) and r.reached
-    assert x[-1] < r.x < 1e4 and abs(float(ex.predict(r.x).mean) - 0.25) < 1e-6
+    assert x[-1] < r.x < 1e4 and abs(float(ex.predict(r.x).mean) - 0.22) < 1e-6
     assert r.x_lower <= r.x <= r.x_upper
+    already = ex.reach(0.3, 1e4)
+    assert already.reached and already.x == x[-1] and "already" in already.reason
     never = ex.reach(0.01, 1e4)
     assert not never.reached and math.isinf(never.x) and never.reason
     last = curvecast.fit(x, y, method="last")
