@@ -25,7 +25,7 @@ import curvecast
 from curvecast import _core
 
 
-def scaling_run(path, method, cutoff, threads, seed, limit):
+def scaling_run(path, method, cutoff, threads, seed, limit, rounds):
     s = curvecast.read_curve_set(path)
     curves = list(s)[:limit] if limit else list(s)
     pairs, xq, yq = [], [], []
@@ -37,23 +37,35 @@ def scaling_run(path, method, cutoff, threads, seed, limit):
         pairs.append((c.x[:k], c.y[:k]))
         xq.append(c.x[k:])
         yq.append(c.y[k:])
-    print(f"# thread scaling: {os.path.basename(path)}, {len(pairs)} curves, method {method}, cutoff {cutoff}")
-    results = {}
-    for t in [1, threads]:
-        t0 = time.perf_counter()
-        r = curvecast.extrapolate_many(pairs, method, xq, threads=t, seed=seed, y_query=yq,
-                                       higher_is_better=s.higher_is_better)
-        wall = time.perf_counter() - t0
-        results[t] = (r, wall)
-        ll = np.nanmean(np.maximum(r.log_density, -50), axis=1)
-        print(f"threads={t}: wall {wall:.2f} s ({r.wall_seconds:.2f} s inside), "
-              f"{wall / len(pairs) * 1e3:.2f} ms/curve, failures {sum(f is not None for f in r.failures)}, "
-              f"mean ll {np.nanmean(ll):.4f}")
-    r1, w1 = results[1]
-    rn, wn = results[threads]
-    same = all(np.array_equal(getattr(r1, f), getattr(rn, f), equal_nan=True)
-               for f in ("mean", "sd", "quantiles", "log_density")) and r1.failures == rn.failures
-    print(f"speed-up {threads} threads vs 1: {w1 / wn:.2f}x; identical results: {same}")
+    print(f"# thread scaling: {os.path.basename(path)}, {len(pairs)} curves, method {method}, cutoff {cutoff}, "
+          f"{rounds} alternating round(s)")
+    first, walls = {}, {1: [], threads: []}
+    same = True
+    for rnd in range(rounds):
+        for t in [1, threads]:
+            c0, t0 = os.times(), time.perf_counter()
+            r = curvecast.extrapolate_many(pairs, method, xq, threads=t, seed=seed, y_query=yq,
+                                           higher_is_better=s.higher_is_better)
+            wall, c1 = time.perf_counter() - t0, os.times()
+            cpu = (c1.user - c0.user) + (c1.system - c0.system)
+            walls[t].append(wall)
+            ll = np.nanmean(np.maximum(r.log_density, -50), axis=1)
+            print(f"round {rnd} threads={t}: wall {wall:.2f} s, CPU {cpu:.2f} s (CPU/wall {cpu / wall:.2f}), "
+                  f"{wall / len(pairs) * 1e3:.2f} ms/curve, failures {sum(f is not None for f in r.failures)}, "
+                  f"mean ll {np.nanmean(ll):.4f}")
+            if t in first:
+                same = same and all(np.array_equal(getattr(first[t], f), getattr(r, f), equal_nan=True)
+                                    for f in ("mean", "sd", "quantiles", "log_density"))
+            else:
+                first[t] = r
+    r1, rn = first[1], first[threads]
+    same = same and all(np.array_equal(getattr(r1, f), getattr(rn, f), equal_nan=True)
+                        for f in ("mean", "sd", "quantiles", "log_density")) and r1.failures == rn.failures
+    w1, wn = statistics.median(walls[1]), statistics.median(walls[threads])
+    print(f"median wall: 1 thread {w1:.2f} s, {threads} threads {wn:.2f} s; speed-up {w1 / wn:.2f}x; "
+          f"identical results for every run: {same}")
+    load = os.getloadavg()
+    print(f"load average at the end (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
     return same
 
 
@@ -89,13 +101,14 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="first N curves only (0: all)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rounds", type=int, default=1, help="alternating 1-thread / N-thread rounds (medians)")
     ap.add_argument("--skip-scaling", action="store_true")
     ap.add_argument("--skip-overhead", action="store_true")
     args = ap.parse_args()
     print(f"# curvecast {curvecast.__version__}, {os.cpu_count()} cores, python {sys.version.split()[0]}")
     ok = True
     if not args.skip_scaling:
-        ok = scaling_run(args.data, args.method, args.cutoff, args.threads, args.seed, args.limit)
+        ok = scaling_run(args.data, args.method, args.cutoff, args.threads, args.seed, args.limit, args.rounds)
     if not args.skip_overhead:
         print("# Python overhead per fit + predict (3 points) call, 20-point curve")
         overhead_run("pow3", rounds=10, per_round=40, seed=0)
