@@ -72,4 +72,13 @@ ext = Pybind11Extension(
     cxx_std=17,
 )
 
-setup(ext_modules=[ext], cmdclass={"build_ext": build_ext})
+class BuildExt(build_ext):
+    """Always recompiles: setuptools does not track header dependencies, and stale
+    objects built against other headers must not be linked."""
+
+    def finalize_options(self):
+        super().finalize_options()
+        self.force = True
+
+
+setup(ext_modules=[ext], cmdclass={"build_ext": BuildExt})
