@@ -3,7 +3,7 @@
 // point markers, a dashed vertical marker, axes with ticks and labels, a title
 // and a legend. No dependencies.
 //
-//   curvecast::detail::SvgPlot p;
+//   curvecast::bench::SvgPlot p;
 //   p.title("cnn-cifar10/file3, cutoff 0.2");
 //   p.xlabel("epoch");
 //   p.ylabel("val_error_rate");
@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-namespace curvecast::detail {
+namespace curvecast::bench {
 
 /// Colour of series `i` (a fixed, colour-blind-friendly cycle); i < 0 is black.
 inline std::string svg_colour(int i) {
@@ -277,4 +277,4 @@ class SvgPlot {
   std::vector<std::string> notes_;
 };
 
-}  // namespace curvecast::detail
+}  // namespace curvecast::bench
