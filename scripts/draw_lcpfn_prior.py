@@ -135,6 +135,20 @@ def ks_2samp(a, b):
     return d, min(max(p, 0.0), 1.0)
 
 
+def oracle_scores(doc, cutoffs=(10, 20, 40, 80)):
+    """Mean log density of the unseen noisy points under the true curve and noise
+    (floored at -50 per point, as the extrapolation protocol does)."""
+    out = []
+    for k in cutoffs:
+        per_curve = []
+        for c in doc["curves"]:
+            y, f, s = np.array(c["y"][k:]), np.array(c["y_true"][k:]), c["sigma"]
+            ll = -0.5 * math.log(2 * math.pi) - math.log(s) - 0.5 * ((y - f) / s) ** 2
+            per_curve.append(np.maximum(ll, -50.0).mean())
+        out.append(float(np.mean(per_curve)))
+    return out
+
+
 def check(ours_path, theirs_path):
     ours, theirs = json.load(open(ours_path)), json.load(open(theirs_path))
     so, st = stats(ours), stats(theirs)
@@ -156,6 +170,10 @@ def check(ours_path, theirs_path):
             d, p = ks_2samp(po[k], pt[k])
             print(f"| {k} | {np.median(po[k]):.3g} | {np.median(pt[k]):.3g} | {d:.3f} | {p:.2f} |")
     print()
+    for name, doc in (("ours", ours), ("published", theirs)):
+        print(f"{name}: oracle score (true curve and noise) at cutoffs 10/20/40/80 %: "
+              + " / ".join(f"{v:.3f}" for v in oracle_scores(doc))
+              + f"; mean ln sigma {np.mean(np.log([c['sigma'] for c in doc['curves']])):.3f}")
     for name, doc in (("ours", ours), ("published", theirs)):
         y = np.array([c["y"] for c in doc["curves"]])
         out = (y < 0) | (y > 1)
