@@ -33,6 +33,7 @@ Usage:
       --out data/lcpfn_prior/prior_draws_seed1_1000.json
   /usr/bin/python3 scripts/draw_lcpfn_prior.py --check data/lcpfn_prior/prior_draws_seed1_1000.json \
       --against PUBLISHED_DRAWS.json      # quantile comparison and two-sample KS tests
+  /usr/bin/python3 scripts/draw_lcpfn_prior.py --seed 11 --acceptance 30000   # acceptance rate of the rule
 """
 import argparse
 import json
@@ -189,7 +190,14 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--check", help="a file of draws to compare with --against")
     ap.add_argument("--against", help="reference draws (e.g. LC-PFN's own prior draws)")
+    ap.add_argument("--acceptance", type=int, metavar="DRAWS",
+                    help="only print the share of DRAWS joint draws (stream --seed) that the rejection rule accepts")
     a = ap.parse_args()
+    if a.acceptance:
+        rng = np.random.default_rng(a.seed)
+        ok = sum(accepted(curve(*draw_parameters(rng)[:2])) for _ in range(a.acceptance))
+        print(f"seed {a.seed}: {ok} of {a.acceptance} draws accepted ({100 * ok / a.acceptance:.1f} %)")
+        return
     if a.check:
         if not a.against:
             ap.error("--check needs --against")
