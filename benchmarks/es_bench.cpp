@@ -67,8 +67,9 @@
 #include <nlohmann/json.hpp>
 
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
+#include "support/cli.hpp"
 #include <curvecast/early_stopping.hpp>
+#include <curvecast/factory.hpp>
 
 namespace cc = curvecast;
 
@@ -103,7 +104,7 @@ std::vector<double> parse_list(const std::string& s) {
   std::string item;
   while (std::getline(ss, item, ',')) {
     if (item.empty()) continue;
-    out.push_back(cc::detail::parse_number(item, "--thresholds"));
+    out.push_back(cc::bench::parse_number(item, "--thresholds"));
   }
   return out;
 }
@@ -170,26 +171,26 @@ int main(int argc, char** argv) {
         return argv[++i];
       };
       if (a == "--data") data = next();
-      else if (a == "--seeds") seeds = cc::detail::parse_int_count(next(), a);
+      else if (a == "--seeds") seeds = cc::bench::parse_int_count(next(), a);
       else if (a == "--thresholds") thresholds = parse_list(next());
-      else if (a == "--threads") threads = cc::detail::parse_int_count(next(), a);
+      else if (a == "--threads") threads = cc::bench::parse_int_count(next(), a);
       else if (a == "--method") method = next();
-      else if (a == "--num-starts") base.ls_num_starts = cc::detail::parse_int_count(next(), a);
-      else if (a == "--seed") base_seed = cc::detail::parse_count(next(), a);
-      else if (a == "--min-points") base.min_points = static_cast<std::size_t>(cc::detail::parse_count(next(), a));
+      else if (a == "--num-starts") base.ls_num_starts = cc::bench::parse_int_count(next(), a);
+      else if (a == "--seed") base_seed = cc::bench::parse_count(next(), a);
+      else if (a == "--min-points") base.min_points = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
       else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
-      else if (a == "--plateau-delta") base.plateau_delta = cc::detail::parse_number(next(), a);
-      else if (a == "--plateau-patience") base.plateau_patience = cc::detail::parse_number(next(), a);
-      else if (a == "--max-extrapolation") base.max_extrapolation = cc::detail::parse_number(next(), a);
-      else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(cc::detail::parse_count(next(), a));
+      else if (a == "--plateau-delta") base.plateau_delta = cc::bench::parse_number(next(), a);
+      else if (a == "--plateau-patience") base.plateau_patience = cc::bench::parse_number(next(), a);
+      else if (a == "--max-extrapolation") base.max_extrapolation = cc::bench::parse_number(next(), a);
+      else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
       else if (a == "--cost") {
         const std::string c = next();
         if (c == "points") cost = 0;
         else if (c == "sum-x") cost = 1;
         else if (c == "last-x") cost = 2;
         else throw cc::UsageError("--cost must be points, sum-x or last-x, not '" + c + "'");
-      } else if (a == "--max-tasks") max_tasks = static_cast<long>(cc::detail::parse_count(next(), a));
-      else if (a == "--max-curves-per-task") max_curves = static_cast<long>(cc::detail::parse_count(next(), a));
+      } else if (a == "--max-tasks") max_tasks = static_cast<long>(cc::bench::parse_count(next(), a));
+      else if (a == "--max-curves-per-task") max_curves = static_cast<long>(cc::bench::parse_count(next(), a));
       else if (a == "--out") out_path = next();
       else if (a == "--decisions") decisions_path = next();
       else if (a == "--help" || a == "-h") {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
+#include "support/cli.hpp"
 #include <curvecast/least_squares.hpp>
 
 using namespace curvecast;
@@ -142,8 +142,8 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (k == "--curves") a.curves = std::max(1, curvecast::detail::parse_int_count(next(), k));
-      if (k == "--repeats") a.repeats = std::max(1, curvecast::detail::parse_int_count(next(), k));
+      if (k == "--curves") a.curves = std::max(1, curvecast::bench::parse_int_count(next(), k));
+      if (k == "--repeats") a.repeats = std::max(1, curvecast::bench::parse_int_count(next(), k));
     } catch (const curvecast::UsageError& e) {
       std::cerr << "fit_speed: " << e.what() << "\n";
       return 2;

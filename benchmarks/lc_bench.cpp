@@ -1,6 +1,6 @@
 // lc_bench: how good is an extrapolator on real learning curves, and how fast?
-// Scores methods by the shared extrapolation protocol (shared/docs/
-// extrapolation-protocol.md, v1; rules in include/curvecast/benchmark.hpp) on a
+// Scores methods by the shared extrapolation protocol (docs/protocol.md;
+// rules in benchmarks/support/protocol.hpp) on a
 // curve set in the uniform JSON format of shared/data/curves/.
 //
 // Default data: shared/data/curves/cnn_cifar10_val_error_vs_epoch.json (CIFAR-10
@@ -29,10 +29,11 @@
 #include <thread>
 #include <vector>
 
-#include <curvecast/benchmark.hpp>
+#include "support/protocol.hpp"
+#include "support/runner.hpp"
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
-#include <curvecast/detail/svg.hpp>
+#include "support/cli.hpp"
+#include "support/svg.hpp"
 #include <curvecast/factory.hpp>
 
 namespace {
@@ -66,10 +67,10 @@ std::vector<std::string> split(const std::string& s) {
 
 // Numbers on the command line: whole and finite, else UsageError naming the flag.
 double parse_double(const std::string& s, const std::string& what) {
-  return curvecast::detail::parse_number(s, "lc_bench: " + what);
+  return curvecast::bench::parse_number(s, "lc_bench: " + what);
 }
 unsigned long long parse_count(const std::string& s, const std::string& what) {
-  return curvecast::detail::parse_count(s, "lc_bench: " + what);
+  return curvecast::bench::parse_count(s, "lc_bench: " + what);
 }
 
 std::string read_text(const std::string& path) {
@@ -128,8 +129,8 @@ void write_plots(const std::string& dir, const curvecast::CurveSet& set, const s
     for (double f : o.cutoffs) {
       if (!curvecast::bench::has_case(c.y.size(), f)) continue;
       const std::size_t k = curvecast::bench::observed_points(c.y.size(), f);
-      curvecast::detail::SvgPlot p;
-      p.title(c.id + ": cutoff " + curvecast::detail::svg_num(f) + " (" + std::to_string(k) + " of " +
+      curvecast::bench::SvgPlot p;
+      p.title(c.id + ": cutoff " + curvecast::bench::svg_num(f) + " (" + std::to_string(k) + " of " +
               std::to_string(c.y.size()) + " points observed)");
       p.subtitle(set.source + (c.task.empty() ? "" : "  |  task " + c.task));
       p.xlabel(set.x_name);
@@ -155,10 +156,10 @@ void write_plots(const std::string& dir, const curvecast::CurveSet& set, const s
         } else {
           p.band(xt, it->lower, it->upper, colour, "");
           p.line(xt, it->mean, colour,
-                 name + ": ll " + curvecast::detail::svg_num(it->ll, 3) + ", mse " +
-                     curvecast::detail::svg_num(it->mse, 3) + ", cover90 " +
-                     curvecast::detail::svg_num(it->cover90, 2) + ", final_ae " +
-                     curvecast::detail::svg_num(it->final_ae, 3));
+                 name + ": ll " + curvecast::bench::svg_num(it->ll, 3) + ", mse " +
+                     curvecast::bench::svg_num(it->mse, 3) + ", cover90 " +
+                     curvecast::bench::svg_num(it->cover90, 2) + ", final_ae " +
+                     curvecast::bench::svg_num(it->final_ae, 3));
         }
         ++colour;
       }
@@ -167,7 +168,7 @@ void write_plots(const std::string& dir, const curvecast::CurveSet& set, const s
       p.vline(0.5 * (xo.back() + xt.front()), "cutoff");
       p.note("lines: predictive mean; shaded: central 90% interval");
       p.note("ll: mean log density of held-back points (floor -50), higher is better");
-      const std::string file = dir + "/" + safe_file_name(c.id) + "_cutoff" + curvecast::detail::svg_num(f) + ".svg";
+      const std::string file = dir + "/" + safe_file_name(c.id) + "_cutoff" + curvecast::bench::svg_num(f) + ".svg";
       std::ofstream out(file);
       if (!out) throw curvecast::UsageError("lc_bench: cannot write '" + file + "'");
       out << p.str();
@@ -255,7 +256,7 @@ int main(int argc, char** argv) {
 
     std::string methods_s, cutoffs_s;
     for (const auto& m : o.methods) methods_s += (methods_s.empty() ? "" : ",") + m;
-    for (double f : o.cutoffs) cutoffs_s += (cutoffs_s.empty() ? "" : ",") + curvecast::detail::svg_num(f, 6);
+    for (double f : o.cutoffs) cutoffs_s += (cutoffs_s.empty() ? "" : ",") + curvecast::bench::svg_num(f, 6);
     std::printf("lc_bench (curvecast %s, protocol v1)\n", curvecast::kVersion);
     std::printf("data: %s\n  %s: %s vs %s, %s\n", data.c_str(), set.source.c_str(), set.y_name.c_str(),
                 set.x_name.c_str(), set.higher_is_better ? "higher is better" : "lower is better");

@@ -5,7 +5,7 @@
 //       per second, split R-hat of the predicted final value, a warm refit, and
 //       the least-squares fits of the same curves in the same run.
 //   mcmc_bench score --file F [--methods a,b] [--cutoffs 0.1,0.2] [--every 1] [--limit N]
-//       the extrapolation protocol (docs: shared/docs/extrapolation-protocol.md)
+//       the extrapolation protocol (docs/protocol.md)
 //       on a curve set: mean ll (per-point log densities floored at -50), mse,
 //       cover90, floored points, failures, seconds per case. A scorer of our own
 //       until lc_bench is merged; lc_bench is the reference.
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
+#include "support/cli.hpp"
 #include <curvecast/factory.hpp>
 #include <curvecast/posterior.hpp>
 #include <fstream>
@@ -36,12 +36,12 @@ class OracleExtrapolator : public Extrapolator {
   void fit(const Observations& o) override { obs_ = o; }
   bool is_fitted() const override { return true; }
   const Observations& observations() const override { return obs_; }
-  Predictive predict(double x) const override {
+  Predictive do_predict(double x) const override {
     for (std::size_t i = 0; i < x_.size(); ++i)
       if (x_[i] == x) return Predictive(f_[i], sigma_, true);
     throw InvalidInput("oracle: unknown x");
   }
-  Eigen::MatrixXd sample_curves(const std::vector<double>&, std::size_t, std::uint64_t, bool) const override {
+  Eigen::MatrixXd do_sample_curves(const std::vector<double>&, std::size_t, std::uint64_t, bool) const override {
     throw UsageError("oracle: no draws");
   }
 
@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
   for (int i = 2; i + 1 < argc; i += 2) a[argv[i]] = argv[i + 1];
   auto get = [&](const char* k, const std::string& d) { return a.count(k) ? a[k] : d; };
   // Numbers are parsed strictly: a malformed one is a UsageError naming the flag.
-  auto geti = [&](const char* k, const std::string& d) { return detail::parse_int_count(get(k, d), k); };
-  auto getd = [&](const char* k, const std::string& d) { return detail::parse_number(get(k, d), k); };
+  auto geti = [&](const char* k, const std::string& d) { return bench::parse_int_count(get(k, d), k); };
+  auto getd = [&](const char* k, const std::string& d) { return bench::parse_number(get(k, d), k); };
   const std::string file =
       get("--file", std::string(CURVECAST_DATA_DIR) + "/lcpfn_prior/prior_seed1_1000.json");
   try {
@@ -110,11 +110,11 @@ int main(int argc, char** argv) {
           po.max_extensions = geti("--extensions", std::to_string(po.max_extensions));
           if (a.count("--disc")) po.discrepancy = getd("--disc", "");
           if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
-          ex = std::make_unique<PosteriorExtrapolator>(po);
+          ex = make_posterior(po);
         } else {
           ex = make_extrapolator(method);
         }
-        auto* post = dynamic_cast<PosteriorExtrapolator*>(ex.get());
+        auto* post = dynamic_cast<MixturePosterior*>(ex.get());
         auto t0 = Clock::now();
         double c0 = cpu_seconds();
         ex->fit(obs);
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
       std::printf("%-16s %6s %6s %9s %9s %11s %8s %7s %6s %9s\n", "method", "cutoff", "cases", "mean_ll",
                   "median_ll", "mse", "cover90", "floored", "fails", "ms/case");
       for (const auto& cs : cut_s) {
-        const double f = detail::parse_number(cs, "--cutoffs");
+        const double f = bench::parse_number(cs, "--cutoffs");
         for (const auto& m : methods) {
           std::vector<double> lls, mses, covs, secs;
           long floored = 0, fails = 0;
@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
                 if (a.count("--coef-sd")) po.coefficient_sd_scale = getd("--coef-sd", "");
                 if (a.count("--headroom")) po.headroom_scale = a["--headroom"] == "1";
                 if (a.count("--extensions")) po.max_extensions = geti("--extensions", "");
-                ex = std::make_unique<PosteriorExtrapolator>(po);
+                ex = make_posterior(po);
               } else
                 ex = make_extrapolator(m);
               ex->fit(obs);

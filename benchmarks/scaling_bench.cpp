@@ -1,5 +1,5 @@
 // scaling_bench: reproduces published scaling-law fits and prints ours beside the published
-// numbers (reference.md §4), and times the 4500-start Chinchilla fit and its bootstrap.
+// numbers (see docs/references.md, Scaling laws), and times the 4500-start Chinchilla fit and its bootstrap.
 //
 //   build/benchmarks/scaling_bench [--data DIR] [--out FILE.json] [--threads N]
 //                                  [--resamples R] [--seed S] [--repeat K]
@@ -23,7 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <curvecast/detail/cli.hpp>
+#include "support/cli.hpp"
 #include <curvecast/scaling.hpp>
 
 namespace cs = curvecast::scaling;
@@ -79,10 +79,10 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--threads") threads = curvecast::detail::parse_int_count(next(), a);
-      if (a == "--resamples") resamples = curvecast::detail::parse_int_count(next(), a);
-      if (a == "--seed") seed = curvecast::detail::parse_count(next(), a);
-      if (a == "--repeat") repeat = std::max(1, curvecast::detail::parse_int_count(next(), a));
+      if (a == "--threads") threads = curvecast::bench::parse_int_count(next(), a);
+      if (a == "--resamples") resamples = curvecast::bench::parse_int_count(next(), a);
+      if (a == "--seed") seed = curvecast::bench::parse_count(next(), a);
+      if (a == "--repeat") repeat = std::max(1, curvecast::bench::parse_int_count(next(), a));
     } catch (const curvecast::UsageError& e) {
       std::cerr << "scaling_bench: " << e.what() << "\n";
       return 2;

@@ -12,8 +12,9 @@
 #include <iostream>
 #include <string>
 
-#include <curvecast/detail/cli.hpp>
 #include <curvecast/scaling.hpp>
+
+#include "arguments.hpp"
 
 namespace cs = curvecast::scaling;
 
@@ -28,8 +29,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     try {
-      if (a == "--resamples") resamples = curvecast::detail::parse_int_count(argv[i + 1], a);
-      if (a == "--level") level = curvecast::detail::parse_number(argv[i + 1], a);
+      if (a == "--resamples") resamples = example::parse_int_count(argv[i + 1], a);
+      if (a == "--level") level = example::parse_number(argv[i + 1], a);
     } catch (const curvecast::Error& e) {
       std::cerr << "chinchilla_allocation: " << e.what() << "\n";
       return 2;

@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <string>
 
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
 #include <curvecast/factory.hpp>
+
+#include "arguments.hpp"
 
 int main(int argc, char** argv) {
   std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
@@ -34,7 +36,7 @@ int main(int argc, char** argv) {
     else if (a == "--curve") curve = next();
     else if (a == "--observe") {
       try {
-        observe = static_cast<long>(curvecast::detail::parse_count(next(), a));
+        observe = static_cast<long>(example::parse_count(next(), a));
       } catch (const curvecast::UsageError& e) {
         std::cerr << "extrapolate_curve: " << e.what() << "\n";
         return 2;
@@ -58,11 +60,12 @@ int main(int argc, char** argv) {
       std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
     } else {
       std::printf("data: %s not found; using a built-in synthetic curve\n", data.c_str());
-      curvecast::detail::Rng rng(1);
+      std::mt19937 rng(1);
+      std::normal_distribution<double> noise(0.0, 1.0);
       c.id = "synthetic";
       for (int e = 1; e <= 40; ++e) {
         c.x.push_back(e);
-        c.y.push_back(0.12 + 0.8 * std::pow(e, -0.6) + 0.005 * rng.normal());
+        c.y.push_back(0.12 + 0.8 * std::pow(e, -0.6) + 0.005 * noise(rng));
       }
       set.y_name = "error";
       set.x_name = "epoch";

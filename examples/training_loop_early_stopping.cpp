@@ -17,12 +17,15 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
 #include <curvecast/early_stopping.hpp>
+#include <curvecast/factory.hpp>
+
+#include "arguments.hpp"
 
 namespace {
 // Stand-in for "train one more epoch and evaluate on the validation set".
@@ -43,8 +46,8 @@ int main(int argc, char** argv) {
   long runs = 6, first = 0;
   bool quiet = false;
   curvecast::EarlyStoppingOptions opt;  // Domhan et al.'s rule: threshold 0.05, plateau cut, min 5 points
-  using curvecast::detail::parse_count;
-  using curvecast::detail::parse_number;
+  using example::parse_count;
+  using example::parse_number;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -80,14 +83,15 @@ int main(int argc, char** argv) {
       std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
     } else {
       std::printf("data: %s not found; using built-in synthetic curves\n", data.c_str());
-      curvecast::detail::Rng rng(1);
+      std::mt19937 rng(1);
+      std::normal_distribution<double> noise(0.0, 1.0);
       for (int r = 0; r < 8; ++r) {
         curvecast::Curve c;
         c.id = "synthetic-" + std::to_string(r);
         const double floor = 0.15 + 0.05 * r;
         for (int e = 1; e <= 40; ++e) {
           c.x.push_back(e);
-          c.y.push_back(floor + 0.7 * std::pow(e, -0.7) + 0.005 * rng.normal());
+          c.y.push_back(floor + 0.7 * std::pow(e, -0.7) + 0.005 * noise(rng));
         }
         set.curves.push_back(c);
       }

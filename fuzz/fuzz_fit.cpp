@@ -52,8 +52,8 @@ namespace {
 bool is_posterior(const std::string& m) { return m.rfind("ensemble", 0) == 0 || m.rfind("mcmc:", 0) == 0; }
 
 /// A posterior named like the factory's, with options from the bytes.
-std::unique_ptr<PosteriorExtrapolator> make_posterior(const std::string& method, fuzz::Bytes& b, std::uint64_t seed,
-                                                      bool& refit) {
+std::unique_ptr<MixturePosterior> fuzzed_posterior(const std::string& method, fuzz::Bytes& b, std::uint64_t seed,
+                                                  bool& refit) {
   PosteriorOptions p = method == "ensemble"         ? PosteriorOptions{}
                        : method == "ensemble:lcpfn" ? PosteriorOptions::lcpfn()
                                                     : PosteriorOptions::single(method.substr(5));
@@ -88,7 +88,7 @@ std::unique_ptr<PosteriorExtrapolator> make_posterior(const std::string& method,
   if (h & 0x40) p.discrepancy = (h >> 1 & 31) / 10.0;
   p.max_components = 1 + b.u8() * 2;
   p.time_budget_seconds = 0.1;
-  return std::make_unique<PosteriorExtrapolator>(p);
+  return curvecast::make_posterior(p);
 }
 }  // namespace
 
@@ -148,7 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     bool refit = false;
     if (is_posterior(method)) {
-      ex = make_posterior(method, b, fo.seed, refit);
+      ex = fuzzed_posterior(method, b, fo.seed, refit);
     } else {
       ex = make_extrapolator(method, fo);
     }
@@ -167,7 +167,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;  // rejected input or options, or a reported fit failure: fine
   }
   if (!ex->is_fitted()) std::abort();  // fit() returned without throwing: must be fitted
-  if (auto* post = dynamic_cast<const PosteriorExtrapolator*>(ex.get())) {
+  if (auto* post = dynamic_cast<const MixturePosterior*>(ex.get())) {
     const SamplerDiagnostics& d = post->diagnostics();
     if (d.steps < 1 || d.walkers < 4) {
       std::fprintf(stderr, "FINDING: posterior fitted with %d steps, %d walkers\n", d.steps, d.walkers);
@@ -216,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (flags & 0x10) {  // reach is the heaviest query: only on some inputs
     try {
       const double target = obs.y.front() + (obs.y.back() - obs.y.front()) * (b.u8() / 64.0);
-      const auto r = ex->reach(target, xs[1] > xl ? xs[1] : 2 * xl, 0.9);
+      const auto r = curvecast::reach(*ex, target, xs[1] > xl ? xs[1] : 2 * xl);
       fuzz::nan_finding("reach.x", r.x);
       fuzz::nan_finding("reach.x_lower", r.x_lower);
       fuzz::nan_finding("reach.x_upper", r.x_upper);

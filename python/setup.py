@@ -24,6 +24,15 @@ if not os.path.isfile(os.path.join(INCLUDE, "curvecast", "curvecast.hpp")):
              f"{INCLUDE}/curvecast not found (pip install ./python from the repository's root)")
 
 
+def version():
+    """curvecast's version, from include/curvecast/version.hpp (the one place it is written)."""
+    text = open(os.path.join(INCLUDE, "curvecast", "version.hpp")).read()
+    parts = [re.search(rf"#define CURVECAST_VERSION_{p} (\d+)", text) for p in ("MAJOR", "MINOR", "PATCH")]
+    if not all(parts):
+        sys.exit("curvecast: cannot read the version from include/curvecast/version.hpp")
+    return ".".join(m.group(1) for m in parts)
+
+
 def family_names():
     """The families of detail/family_list.hpp, one X(Name) per line, in registry order."""
     text = open(os.path.join(INCLUDE, "curvecast", "detail", "family_list.hpp")).read()
@@ -81,4 +90,4 @@ class BuildExt(build_ext):
         self.force = True
 
 
-setup(ext_modules=[ext], cmdclass={"build_ext": BuildExt})
+setup(version=version(), ext_modules=[ext], cmdclass={"build_ext": BuildExt})

@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 scripts/check_last.py r.json [--data CURVES.json]
 
-Follows shared/docs/extrapolation-protocol.md (v1) independently of the C++ code:
+Follows the extrapolation protocol (docs/protocol.md) independently of the C++ code:
 k = max(4, floor(f * n)); cases with fewer than 2 tail points are skipped;
 `last` predicts N(y[k-1], sd^2) with sd = max(pstdev(diffs of the prefix) / sqrt(2), 1e-6);
 ll = mean of max(log N(y_i), -50); mse; final_ae; cover90 from the central 90% interval.

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Determinism check of a benchmark program (issue 7): runs it with
+"""Determinism check of a benchmark program: runs it with
 --threads 1 (twice), 2 and 8, each writing --out JSON, and compares the
 outputs with every timing removed, and nothing else: a key is a timing when
 one of its words (split at '_' and other non-letters) is second(s), sec(s),

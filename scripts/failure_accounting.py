@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Failure accounting of lc_bench runs (issue 7).
+"""Failure accounting of lc_bench runs.
 
 Reads one or more lc_bench --out JSON files and checks that
   * no numeric output is NaN/missing (JSON null where a number belongs, or a

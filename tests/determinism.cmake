@@ -1,4 +1,4 @@
-# Determinism of the benchmark programs (issue 7): each runs with --threads 1
+# Determinism of the benchmark programs: each runs with --threads 1
 # (twice), 2 and 8 on a short selection, and its JSON outputs must be identical
 # with the timings removed (scripts/compare_thread_runs.py; it prints the keys it
 # did not compare). Registered only for the programs this tree has, when

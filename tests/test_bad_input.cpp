@@ -7,7 +7,7 @@
 #include <vector>
 
 #include <curvecast/curvecast.hpp>
-#include <curvecast/detail/cli.hpp>
+#include "support/cli.hpp"
 #include <curvecast/factory.hpp>
 
 using namespace curvecast;
@@ -150,8 +150,8 @@ CATCH_TEST_CASE("queries before fit and at invalid x are usage errors", "[bad-in
   ex.fit(Observations(iota(10), falling(10), false));
   CATCH_CHECK_THROWS_AS(ex.predict(-1), InvalidInput);
   CATCH_CHECK_THROWS_AS(ex.predict(kNaN), InvalidInput);
-  CATCH_CHECK_THROWS_AS(ex.reach(kNaN, 100), InvalidInput);
-  CATCH_CHECK_THROWS_AS(ex.reach(0.1, 5), InvalidInput);  // x_max before the last observation
+  CATCH_CHECK_THROWS_AS(curvecast::reach(ex, kNaN, 100), InvalidInput);
+  CATCH_CHECK_THROWS_AS(curvecast::reach(ex, 0.1, 5), InvalidInput);  // x_max before the last observation
   CATCH_CHECK_THROWS_AS(ex.asymptote(1.5), InvalidInput);
 }
 
@@ -208,9 +208,9 @@ CATCH_TEST_CASE("malformed JSON raises JsonError", "[bad-input][json]") {
 }
 
 CATCH_TEST_CASE("command-line numbers of the programs are parsed strictly", "[bad-input][cli]") {
-  using detail::parse_count;
-  using detail::parse_int_count;
-  using detail::parse_number;
+  using bench::parse_count;
+  using bench::parse_int_count;
+  using bench::parse_number;
   CATCH_CHECK(parse_number("0.05", "--threshold") == 0.05);
   CATCH_CHECK(parse_number("-2.5e3", "--x") == -2500.0);
   CATCH_CHECK(parse_number("10", "--x") == 10.0);

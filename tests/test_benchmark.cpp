@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include <curvecast/benchmark.hpp>
-#include <curvecast/detail/svg.hpp>
+#include "support/protocol.hpp"
+#include "support/runner.hpp"
+#include "support/svg.hpp"
 #include <curvecast/factory.hpp>
 
 using curvecast::Curve;
@@ -36,7 +37,7 @@ class FakeMethod : public curvecast::Extrapolator {
   }
   bool is_fitted() const override { return fitted_; }
   const Observations& observations() const override { return obs_; }
-  Predictive predict(double x) const override {
+  Predictive do_predict(double x) const override {
     require_fitted();
     if (mode_ == Mode::ThrowInPredict && x > obs_.x.back() + 1.5)
       throw curvecast::FitFailure("prediction blew up");
@@ -50,7 +51,7 @@ class FakeMethod : public curvecast::Extrapolator {
     }
     return Predictive(mu_, sigma_, false);
   }
-  Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t,
+  Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t,
                                 bool) const override {
     return Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()), mu_);
   }
@@ -432,7 +433,7 @@ CATCH_TEST_CASE("run options are validated eagerly") {
 }
 
 CATCH_TEST_CASE("svg writer: well-formed text with title, axis labels and legend, escaped") {
-  curvecast::detail::SvgPlot p;
+  curvecast::bench::SvgPlot p;
   p.title("curve <a&b>");
   p.xlabel("epoch");
   p.ylabel("val_error_rate");
@@ -447,7 +448,7 @@ CATCH_TEST_CASE("svg writer: well-formed text with title, axis labels and legend
   CATCH_CHECK(s.find(">val_error_rate<") != std::string::npos);
   CATCH_CHECK(s.find("pow4: ll 1.2") != std::string::npos);
   CATCH_CHECK(s.find("nan") == std::string::npos);
-  curvecast::detail::SvgPlot empty;
+  curvecast::bench::SvgPlot empty;
   empty.log_x(true);
   CATCH_CHECK(empty.str().find("nan") == std::string::npos);
 }

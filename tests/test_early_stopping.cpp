@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <curvecast/early_stopping.hpp>
+#include <curvecast/factory.hpp>
 
 namespace cc = curvecast;
 
@@ -36,8 +37,8 @@ class FailingExtrapolator : public cc::Extrapolator {
   void fit(const cc::Observations&) override { throw cc::FitFailure("deliberate failure for the test"); }
   bool is_fitted() const override { return false; }
   const cc::Observations& observations() const override { return obs_; }
-  cc::Predictive predict(double) const override { throw cc::UsageError("not fitted"); }
-  Eigen::MatrixXd sample_curves(const std::vector<double>&, std::size_t, std::uint64_t, bool) const override {
+  cc::Predictive do_predict(double) const override { throw cc::UsageError("not fitted"); }
+  Eigen::MatrixXd do_sample_curves(const std::vector<double>&, std::size_t, std::uint64_t, bool) const override {
     throw cc::UsageError("not fitted");
   }
 

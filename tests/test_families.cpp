@@ -13,7 +13,7 @@ using namespace curvecast;
 using namespace curvecast::families;
 
 namespace {
-// Hand-checked values: the formulas of reference.md §1 evaluated independently
+// Hand-checked values: the formulas of docs/references.md (Learning-curve families) evaluated independently
 // (Python's math module) at each family's reference parameters.
 const std::map<std::string, std::vector<std::pair<double, double>>> kHandChecked = {
     {"pow2", {{1, 0.5}, {7, 0.278894912651623}, {50, 0.154624747355496}}},

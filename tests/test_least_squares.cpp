@@ -178,14 +178,14 @@ CATCH_TEST_CASE("least-squares extrapolator: draws, probabilities, asymptote, re
   CATCH_CHECK(a.upper > 0.2 - 0.01);
   // Reach: 0.23 is below every observation (x <= 30) and above the asymptote.
   const double target = 0.23;
-  const ReachEstimate r = ex.reach(target, 1e5);
+  const ReachEstimate r = curvecast::reach(ex, target, 1e5);
   CATCH_REQUIRE(r.reached);
   CATCH_CHECK(r.x > 30);
   CATCH_CHECK(ex.predict(r.x).mean() == Approx(target).margin(1e-6));
   CATCH_CHECK(r.x_lower <= r.x * 1.0001);
   CATCH_CHECK(r.x * 0.9999 <= r.x_upper);
   // Below the asymptote's interval: not within range, with a reason.
-  const ReachEstimate never = ex.reach(0.1, 1e5);
+  const ReachEstimate never = curvecast::reach(ex, 0.1, 1e5);
   CATCH_CHECK_FALSE(never.reached);
   CATCH_CHECK_FALSE(never.reason.empty());
   // Unbounded family: no asymptote, with a reason.

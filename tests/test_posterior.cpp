@@ -170,8 +170,8 @@ CATCH_TEST_CASE("default prior: a detected bound is respected and widens early e
 CATCH_TEST_CASE("default prior: a forecast far ahead stays inside the metric's bound", "[posterior]") {
   // A sample-wise error curve (x = training-set size, 8 anchors per doubling
   // from 16): 6 points near chance, forecast at 4096 samples, ~150x beyond the
-  // data. Without censoring, this interval reached below 0 (43% of LCDB's
-  // 5-point forecasts did, session 4).
+  // data. Without censoring, this interval would reach below 0 (as 43% of
+  // LCDB's 5-point forecasts would).
   Observations o;
   o.higher_is_better = false;
   detail::Rng rng(7);
@@ -209,9 +209,9 @@ CATCH_TEST_CASE("default prior: a forecast far ahead stays inside the metric's b
 CATCH_TEST_CASE("default prior: accuracies in percent are bounded by 100, as fractions are by 1", "[posterior]") {
   // The same accuracy curve as a fraction and in percent: bounds 1 and 100 are
   // detected, and the answers agree up to the factor 100 (affine invariance
-  // with the bound mapped the same way). Before percent was detected, the
-  // percent version had no bound: on 60 CIFAR-10 curves mirrored to accuracy in
-  // percent its cutoff-0.2 cover90 fell from 0.959 to 0.880 (session 5).
+  // with the bound mapped the same way). Without the percent bound, on 60
+  // CIFAR-10 curves mirrored to accuracy in percent the cutoff-0.2 cover90
+  // falls from 0.959 to 0.880.
   const Observations frac = noisy_curve(40, 0.01, 8);
   Observations pct;
   pct.higher_is_better = true;
@@ -251,9 +251,8 @@ CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the
   // point, variance lambda^2 per unit), e ~ N(0, sigma^2): z ~ N(X m, X S X' +
   // lambda^2 K + sigma^2 I), K_ij = min(s_i, s_j), s_i = ln t_i - ln t_1. The
   // filter must give the same log density (b integrated out), with and without
-  // the discrepancy. (Session 2 counted the filter's log-determinant twice for
-  // a while; that made sigma and lambda too small and the posterior
-  // over-confident. This catches it.)
+  // the discrepancy. (Counting the filter's log-determinant twice makes sigma
+  // and lambda too small and the posterior over-confident; this catches it.)
   const std::vector<int> fam{detail::kPow3, detail::kIlog2, detail::kJanoschek};
   const int p = 4;
   detail::BasisPrior pr;
@@ -374,7 +373,7 @@ CATCH_TEST_CASE("single-family posterior recovers a pow3 curve", "[posterior]") 
   const Predictive p = ex->predict(200);
   const double t200 = 0.8 - 0.5 * std::pow(200, -0.6);
   CATCH_CHECK(std::abs(p.mean() - t200) < 3 * p.sd());
-  auto* post = dynamic_cast<PosteriorExtrapolator*>(ex.get());
+  auto* post = dynamic_cast<MixturePosterior*>(ex.get());
   CATCH_REQUIRE(post != nullptr);
   CATCH_CHECK(post->diagnostics().acceptance_fraction > 0.1);
 }

@@ -1,6 +1,6 @@
-// Reliability (issue 7): documented limits (1e5 points, x up to 1e25, y from
+// Reliability: documented limits (1e5 points, x up to 1e25, y from
 // 1e-200 to 1e250, time budgets), determinism across threads and runs, and
-// one regression test per fuzzing finding (fuzz/, docs/reliability.md).
+// and extreme inputs found by the fuzz targets (fuzz/, docs/reliability.md).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -69,7 +69,7 @@ CATCH_TEST_CASE("FLOP-scale x: fits on 1e17..1e23 predict at 1e25", "[reliabilit
     if (std::string(m) != "last") CATCH_CHECK(std::abs(p.mean() - truth(1e25, 1e17)) < 5e-3);
     const auto paths = ex->sample_curves({1e24, 1e25, 1e26}, 50, 3);
     CATCH_CHECK(paths.allFinite());
-    const ReachEstimate r = ex->reach(truth(1e25, 1e17), 1e27);
+    const ReachEstimate r = curvecast::reach(*ex, truth(1e25, 1e17), 1e27);
     if (std::string(m) != "last") {
       CATCH_CHECK(r.reached);
       CATCH_CHECK(r.x > 1e24);
@@ -277,7 +277,7 @@ CATCH_TEST_CASE("a time budget bounds posterior fits and is flagged", "[reliabil
   fo.fit.time_budget_seconds = 0.5;
   for (const char* m : {"ensemble", "ensemble:lcpfn", "mcmc:pow3"}) {
     auto ex = make_extrapolator(m, fo);
-    auto* post = dynamic_cast<PosteriorExtrapolator*>(ex.get());
+    auto* post = dynamic_cast<MixturePosterior*>(ex.get());
     CATCH_REQUIRE(post != nullptr);
     CATCH_CHECK(post->options().time_budget_seconds == 0.5);
   }
@@ -359,12 +359,12 @@ CATCH_TEST_CASE("same seed, same output across threads and runs", "[reliability]
   CATCH_CHECK(run_all(8) == serial);
 }
 
-// ---- Regression tests for fuzzing findings (see docs/reliability.md) ----
+// ---- Extreme inputs from the fuzz targets (see docs/reliability.md) ----
 
-CATCH_TEST_CASE("fuzz finding 1: a predictive sd near DBL_MAX gave NaN quantiles", "[reliability][fuzz-regression]") {
-  // fuzz_predictive: a 3-component mixture with sd 1.72e308 made the quantile
-  // search overflow (lo = -inf, hi = +inf, mid = NaN). Means and sds beyond
-  // 1e300 are now rejected, like observations beyond 1e300.
+CATCH_TEST_CASE("a predictive rejects sds beyond 1e300 and its quantiles stay finite at the limit", "[reliability][extreme]") {
+  // A mixture with sd 1.72e308 would make the quantile search overflow
+  // (lo = -inf, hi = +inf, mid = NaN): means and sds beyond 1e300 are
+  // rejected, like observations beyond 1e300.
   const std::vector<double> w{1, 1, 1}, mu{6.25e60, 1.71875e-230, 1.875e-230}, sd{1.71875e30, 1.71875e308, 4e-147};
   CATCH_CHECK_THROWS_WITH(Predictive(w, mu, sd, false), Catch::Contains("beyond 1e300"));
   CATCH_CHECK_THROWS_AS(Predictive(0.0, 1e301, true), FitFailure);
@@ -376,7 +376,7 @@ CATCH_TEST_CASE("fuzz finding 1: a predictive sd near DBL_MAX gave NaN quantiles
   CATCH_CHECK(std::isfinite(p.log_density(-1.7e308)));
 }
 
-CATCH_TEST_CASE("review finding (while fixing fuzz finding 1): weights near DBL_MAX overflowed their sum", "[reliability][fuzz-regression]") {
+CATCH_TEST_CASE("mixture weights near DBL_MAX are normalised without overflow", "[reliability][extreme]") {
   // Weights are scaled by the largest before summing, so 1e308 + 1e308 does
   // not overflow to inf and zero every weight (which gave mean 0, sd 0).
   const Predictive p({1e308, 1e308}, {0.0, 1.0}, {0.1, 0.1}, false);
@@ -385,11 +385,10 @@ CATCH_TEST_CASE("review finding (while fixing fuzz finding 1): weights near DBL_
   CATCH_CHECK(p.sd() > 0);
 }
 
-CATCH_TEST_CASE("fuzz finding 3: sample_curves returned NaN beyond a family's domain", "[reliability][fuzz-regression]") {
-  // fuzz_fit, first seed input run: loglog_linear = ln(a ln x + b) fitted with
-  // a < 0 to a falling curve is undefined (log of a negative number) far out.
-  // predict() already threw FitFailure there, but sample_curves fell back to the
-  // fitted curve itself and returned NaN. It now throws FitFailure too.
+CATCH_TEST_CASE("least squares: sample_curves beyond a family's domain throws FitFailure, as predict does", "[reliability][extreme]") {
+  // loglog_linear = ln(a ln x + b) fitted with a < 0 to a falling curve is
+  // undefined (log of a negative number) far out: predict() and
+  // sample_curves() both throw FitFailure there rather than return NaN.
   Observations obs;
   for (int i = 1; i <= 12; ++i) obs.push_back(i, 0.9 / std::sqrt(static_cast<double>(i)));
   FactoryOptions fo;
@@ -404,12 +403,10 @@ CATCH_TEST_CASE("fuzz finding 3: sample_curves returned NaN beyond a family's do
   CATCH_CHECK(near.allFinite());
 }
 
-CATCH_TEST_CASE("fuzz finding 5: mcmc:<family> with an odd dimension and few walkers failed", "[reliability][fuzz-regression]") {
-  // fuzz_fit (posteriors): single-family posteriors raise the walker count to
-  // the sampler's minimum for their dimension D = params + 1, but the minimum
-  // was 2D + 2 + (D % 2), odd for odd D (pow4: 13), so valid options
-  // (walkers = 10, even) ended in the sampler's InvalidInput "needs an even
-  // number of walkers". Now max(walkers, 2D + 2), which is even.
+CATCH_TEST_CASE("mcmc:<family> raises too few walkers to an even count valid for its dimension", "[reliability][extreme]") {
+  // Single-family posteriors raise the walker count to the sampler's minimum
+  // for their dimension D = params + 1: max(walkers, 2D + 2), which is even,
+  // so valid options (walkers = 10, even) fit for odd D too (pow4: D = 5).
   const Observations obs = power_curve(20, 1, 20, 1.0, 0.01, 44);
   for (const char* fam : {"pow4", "mmf4", "pow3", "exp4"}) {
     CATCH_INFO(fam);
@@ -426,12 +423,11 @@ CATCH_TEST_CASE("fuzz finding 5: mcmc:<family> with an odd dimension and few wal
   }
 }
 
-CATCH_TEST_CASE("fuzz finding 6: a posterior's sample_curves returned NaN beyond a family's domain", "[reliability][fuzz-regression]") {
-  // fuzz_fit (posteriors), after 954 executions: mcmc:loglog_linear
-  // (ln(a ln x + b)) on a falling curve draws a < 0, undefined far beyond the
-  // data; predict() already fell back to the last observation for such draws,
-  // sample_curves returned NaN. Now it falls back the same way (plus the
-  // discrepancy walk). The curve is the fuzzer's input.
+CATCH_TEST_CASE("a posterior's sample_curves falls back to the last observation beyond a family's domain, as predict does", "[reliability][extreme]") {
+  // mcmc:loglog_linear (ln(a ln x + b)) on a falling curve draws a < 0,
+  // undefined far beyond the data: predict() and sample_curves() fall back to
+  // the last observation for such draws (sample_curves plus the discrepancy
+  // walk), never NaN. The curve is one the fuzz_fit target generated.
   const Observations obs({1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 17},
                          {0.89996337890625, 0.6363525390625, 0.51959228515625, 0.449981689453125, 0.4024658203125,
                           0.367401123046875, 0.27056884765625, 0.27056884765625, 0.27056884765625,

@@ -313,7 +313,7 @@ CATCH_TEST_CASE("compute-optimal allocation", "[scaling][allocation]") {
   const double C = 5.88e23;
   const double n = cs::optimal_params(p, C), dd = cs::optimal_tokens(p, C);
   CATCH_CHECK(6 * n * dd == Approx(C).epsilon(1e-12));
-  CATCH_CHECK(cs::tokens_per_param(p, C) == Approx(18.38).margin(0.01));  // reference.md: about 18.3
+  CATCH_CHECK(cs::tokens_per_param(p, C) == Approx(18.38).margin(0.01));  // docs/references.md, Scaling laws: about 18.3
   CATCH_CHECK(cs::exponent_a(p) == Approx(0.5126).margin(1e-4));
   CATCH_CHECK(cs::exponent_a(p) + cs::exponent_b(p) == Approx(1.0));
   // N_opt minimises the loss along 6 N D = C.

@@ -53,12 +53,12 @@ class LastValueExtrapolator : public Extrapolator {
   }
   double sd() const { return sd_; }
   /// The same answer at every finite x (a NaN or infinite x is InvalidInput).
-  Predictive predict(double x) const override {
+  Predictive do_predict(double x) const override {
     require_fitted();
     check_x(x);
     return Predictive(obs_.y.back(), sd_, obs_.higher_is_better);
   }
-  Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
+  Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
                                 bool with_noise = false) const override {
     require_fitted();
     for (double x : xs) check_x(x);

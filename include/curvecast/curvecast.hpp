@@ -21,3 +21,4 @@
 #include "diagnostics.hpp"
 #include "ensemble_sampler.hpp"
 #include "json.hpp"
+#include "reach.hpp"

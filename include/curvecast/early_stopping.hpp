@@ -14,7 +14,7 @@
 //   stopper.reset();                         // next run (same extrapolator, same options)
 //
 // The rule is the classic one of Domhan, Springenberg & Hutter (IJCAI 2015;
-// reference.md §2): with y_best the best final value seen so far, stop when
+// see docs/references.md, The classic Bayesian ensemble): with y_best the best final value seen so far, stop when
 // P(y(x_final) beats y_best | data) < threshold (default 0.05), where the
 // probability includes observation noise; never stop while the run's own best
 // observation already beats y_best; optionally stop ("optimistic") when the
@@ -47,24 +47,29 @@
 #include <exception>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 
+#include "ensemble_posterior.hpp"
 #include "errors.hpp"
 #include "extrapolator.hpp"
-#include "factory.hpp"
+#include "factory_options.hpp"
 #include "observations.hpp"
 #include "predictive.hpp"
 
 namespace curvecast {
 
-/// The extrapolator EarlyStopper uses when none is named: the Bayesian posterior
-/// "ensemble" (posterior.hpp) when the factory offers it, else multi-family
-/// least squares with Akaike weights ("ls:akaike").
-inline std::string default_early_stopping_method() {
-  for (const auto& n : extrapolator_names())
-    if (n == "ensemble") return n;
-  return "ls:akaike";
-}
+/// The extrapolator EarlyStopper uses when none is named: the multi-family
+/// ensemble posterior "ensemble" (ensemble_posterior.hpp).
+inline std::string default_early_stopping_method() { return "ensemble"; }
+
+namespace detail {
+/// T, spelled so that it depends on a template parameter (delays name lookup).
+template <class T, class>
+struct DependentType {
+  using type = T;
+};
+}  // namespace detail
 
 /// Options of the early-stopping rule (defaults: Domhan et al. 2015's rule).
 struct EarlyStoppingOptions {
@@ -234,12 +239,16 @@ class EarlyStopper {
  public:
   using Factory = std::function<std::unique_ptr<Extrapolator>()>;
 
-  /// Builds its extrapolator(s) by name with make_extrapolator (seeded with options.seed).
-  EarlyStopper(const std::string& method, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
-      : EarlyStopper(name_factory(method, options), x_final, higher_is_better, options) {}
-  /// The default method (default_early_stopping_method()).
+  /// Builds its extrapolator(s) by name with make_extrapolator (seeded with
+  /// options.seed). The calling file must include <curvecast/factory.hpp>
+  /// (which brings in Ceres); the default method's constructor below does not.
+  template <class Name, std::enable_if_t<std::is_convertible<const Name&, std::string>::value, int> = 0>
+  EarlyStopper(const Name& method, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
+      : EarlyStopper(name_factory<Name>(std::string(method), options), x_final, higher_is_better, options) {}
+  /// The default method (default_early_stopping_method(): the ensemble
+  /// posterior, built as make_extrapolator("ensemble") would build it).
   EarlyStopper(double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
-      : EarlyStopper(default_early_stopping_method(), x_final, higher_is_better, options) {}
+      : EarlyStopper(default_factory(options), x_final, higher_is_better, options) {}
   /// Builds extrapolators with `factory` (called once when warm_start, else once per fit).
   EarlyStopper(Factory factory, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
       : factory_(std::move(factory)), x_final_(x_final), opt_(options) {
@@ -452,12 +461,20 @@ class EarlyStopper {
   }
 
  private:
+  // make_extrapolator is found when the constructor is instantiated (the
+  // options' type depends on Name), so only by-name users need factory.hpp.
+  template <class Name>
   static Factory name_factory(const std::string& method, const EarlyStoppingOptions& o) {
-    FactoryOptions fo;
+    typename detail::DependentType<FactoryOptions, Name>::type fo;
     fo.seed = o.seed;
     fo.fit.num_starts = std::max(1, o.ls_num_starts);
     (void)make_extrapolator(method, fo);  // an unknown name throws UsageError now, not at the first fit
     return [method, fo]() { return make_extrapolator(method, fo); };
+  }
+  static Factory default_factory(const EarlyStoppingOptions& o) {
+    PosteriorOptions p;
+    p.seed = o.seed;
+    return [p]() { return std::make_unique<EnsemblePosterior>(p); };
   }
   void init() {
     opt_.validate();

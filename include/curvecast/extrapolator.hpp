@@ -7,10 +7,10 @@
 //   curvecast::Predictive p = ex->predict(200.0);       // mean, quantiles, log density
 //   double p_win = ex->prob_better(200.0, best_so_far);  // P(value at 200 beats best)
 //   auto lvl = ex->asymptote(0.9);                      // where it levels off, with interval
-//   auto when = ex->reach(0.25, 1e4, 0.9);              // at what x it reaches 0.25
 //   Eigen::MatrixXd paths = ex->sample_curves(xs, 100, /*seed=*/7);  // joint draws
 //
-// All answers are in the raw units of the observations; normalisation is internal.
+// Where a curve reaches a target value: curvecast::reach(*ex, target, x_max)
+// (reach.hpp). All answers are in the raw units of the observations; normalisation is internal.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -34,18 +34,6 @@ struct AsymptoteEstimate {
   std::string reason;
 };
 
-/// At what x the curve (noise-free) is predicted to reach a target value.
-/// `reached` is false when the predicted mean does not get there by x_max;
-/// x_upper is +infinity when the pessimistic end does not get there by x_max.
-struct ReachEstimate {
-  bool reached = false;
-  double x = std::numeric_limits<double>::infinity();
-  double x_lower = std::numeric_limits<double>::infinity();
-  double x_upper = std::numeric_limits<double>::infinity();
-  double level = 0.9;
-  std::string reason;
-};
-
 class Extrapolator {
  public:
   virtual ~Extrapolator() = default;
@@ -59,92 +47,61 @@ class Extrapolator {
   virtual const Observations& observations() const = 0;
 
   /// Predictive distribution of the observed value at x (noise included).
-  virtual Predictive predict(double x) const = 0;
+  /// UsageError before fit(); InvalidInput for a non-finite x (or one outside
+  /// the method's domain).
+  Predictive predict(double x) const {
+    require_fitted();
+    check_finite_x(x);
+    return do_predict(x);
+  }
   /// predict() at many points (implementations may share work across points).
-  virtual std::vector<Predictive> predict_many(const std::vector<double>& xs) const {
-    std::vector<Predictive> out;
-    out.reserve(xs.size());
-    for (double x : xs) out.push_back(predict(x));
-    return out;
+  std::vector<Predictive> predict_many(const std::vector<double>& xs) const {
+    require_fitted();
+    for (double x : xs) check_finite_x(x);
+    return do_predict_many(xs);
   }
   /// Joint draws of the future curve: row d is one draw evaluated at every xs.
   /// With `with_noise`, independent observation noise is added to each point.
-  virtual Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws,
-                                        std::uint64_t seed, bool with_noise = false) const = 0;
-
-  /// Where the curve levels off, with a `level` interval (default: not available).
-  virtual AsymptoteEstimate asymptote(double level = 0.9) const {
-    (void)level;
-    AsymptoteEstimate a;
-    a.reason = name() + " does not estimate an asymptote";
-    return a;
+  Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
+                                bool with_noise = false) const {
+    require_fitted();
+    for (double x : xs) check_finite_x(x);
+    return do_sample_curves(xs, draws, seed, with_noise);
   }
 
-  /// At what x (between the last observation and x_max) the noise-free curve
-  /// reaches `target`: the predicted mean's first crossing, and a `level`
-  /// interval from the first crossings of 400 joint draws (seeded, fixed).
-  virtual ReachEstimate reach(double target, double x_max, double level = 0.9) const {
-    require_fitted();
-    if (!std::isfinite(target)) throw InvalidInput("curvecast: reach target must be finite");
-    if (!(level > 0 && level < 1)) throw InvalidInput("curvecast: level must lie in (0, 1)");
-    const Observations& obs = observations();
-    const double x0 = obs.x.back();
-    if (!(x_max > x0) || !std::isfinite(x_max))
-      throw InvalidInput("curvecast: reach needs a finite x_max beyond the last observation");
-    const bool hib = obs.higher_is_better;
-    auto good = [&](double v) { return hib ? v >= target : v <= target; };
-    ReachEstimate r;
-    r.level = level;
-    // Already there?
-    for (double v : obs.y)
-      if (good(v)) {
-        r.reached = true;
-        r.x = r.x_lower = r.x_upper = obs.x.back();
-        r.reason = "already reached by the observations";
-        return r;
-      }
-    const int kGrid = 128;
-    std::vector<double> grid(kGrid);
-    for (int i = 0; i < kGrid; ++i) grid[i] = x0 * std::pow(x_max / x0, (i + 1.0) / kGrid);
-    // Mean curve crossing, refined by bisection between grid points.
-    double prev = x0;
-    for (double g : grid) {
-      if (good(predict(g).mean())) {
-        double lo = prev, hi = g;
-        for (int it = 0; it < 40; ++it) {
-          const double mid = std::sqrt(lo * hi);
-          (good(predict(mid).mean()) ? hi : lo) = mid;
-        }
-        r.x = hi;
-        r.reached = true;
-        break;
-      }
-      prev = g;
-    }
-    const std::size_t kDraws = 400;
-    const Eigen::MatrixXd d = sample_curves(grid, kDraws, 0x5eed, false);
-    std::vector<double> first(kDraws, std::numeric_limits<double>::infinity());
-    for (std::size_t s = 0; s < kDraws; ++s)
-      for (int i = 0; i < kGrid; ++i)
-        if (good(d(static_cast<Eigen::Index>(s), i))) {
-          first[s] = grid[i];
-          break;
-        }
-    std::sort(first.begin(), first.end());
-    auto pct = [&](double q) {
-      const auto k = static_cast<std::size_t>(std::floor(q * (kDraws - 1)));
-      return first[std::min(k, kDraws - 1)];
-    };
-    r.x_lower = pct(0.5 - level / 2);
-    r.x_upper = pct(0.5 + level / 2);
-    if (!r.reached) r.reason = "the predicted mean does not reach the target by x_max";
-    return r;
+  /// Where the curve levels off, with a central `level` interval, level in
+  /// (0, 1) (InvalidInput otherwise); not available for some methods.
+  AsymptoteEstimate asymptote(double level = 0.9) const {
+    if (!(level > 0 && level < 1)) throw InvalidInput("curvecast: asymptote level must lie in (0, 1)");
+    return do_asymptote(level);
   }
 
   /// P(observed value at x is better than threshold), respecting the direction.
   double prob_better(double x, double threshold) const { return predict(x).prob_better(threshold); }
 
  protected:
+  // What each method implements; the public methods above have checked the
+  // arguments every method needs (fitted, finite x, level in (0, 1)).
+  virtual Predictive do_predict(double x) const = 0;
+  virtual std::vector<Predictive> do_predict_many(const std::vector<double>& xs) const {
+    std::vector<Predictive> out;
+    out.reserve(xs.size());
+    for (double x : xs) out.push_back(do_predict(x));
+    return out;
+  }
+  virtual Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
+                                           bool with_noise) const = 0;
+  virtual AsymptoteEstimate do_asymptote(double level) const {
+    (void)level;
+    AsymptoteEstimate a;
+    a.reason = name() + " does not estimate an asymptote";
+    return a;
+  }
+
+  void check_finite_x(double x) const {
+    if (!std::isfinite(x))
+      throw InvalidInput("curvecast: " + name() + ": prediction x must be finite (got " + std::to_string(x) + ")");
+  }
   void require_fitted() const {
     if (!is_fitted()) throw UsageError("curvecast: " + name() + ": call fit() before querying");
   }

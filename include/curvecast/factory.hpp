@@ -10,25 +10,13 @@
 #include <vector>
 
 #include "baselines.hpp"
-#include "least_squares.hpp"
-#include "posterior.hpp"
+#include "ensemble_posterior.hpp"
+#include "factory_options.hpp"
+#include "least_squares_extrapolator.hpp"
+#include "multi_family.hpp"
+#include "single_family_posterior.hpp"
 
 namespace curvecast {
-
-/// Options passed to make_extrapolator.
-struct FactoryOptions {
-  std::uint64_t seed = 0;  ///< seed of every random choice the extrapolator makes
-  FitOptions fit;          ///< least-squares options; fit.time_budget_seconds also bounds each posterior fit()
-};
-
-/// The names make_extrapolator accepts, for help texts.
-inline std::vector<std::string> extrapolator_names() {
-  std::vector<std::string> out{"last", "ls:akaike", "ls:best-aicc", "ls:best-holdout", "ensemble",
-                               "ensemble:lcpfn"};
-  for (const auto& f : family_registry()) out.push_back(f.name);
-  for (const auto& f : family_registry()) out.push_back("mcmc:" + f.name);
-  return out;
-}
 
 /// Builds the extrapolator called `name`; UsageError for an unknown name.
 inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, const FactoryOptions& o = {}) {
@@ -43,19 +31,20 @@ inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, 
                                            : Selection::BestHoldout;
     return std::make_unique<MultiFamilyExtrapolator>(m);
   }
-  // Bayesian posteriors (posterior.hpp): the multi-family ensemble with the
-  // scale-free default prior or LC-PFN's prior, and single-family posteriors.
+  // Bayesian posteriors: the multi-family ensemble with the scale-free default
+  // prior or LC-PFN's prior (ensemble_posterior.hpp), and single-family
+  // posteriors (single_family_posterior.hpp).
   if (name == "ensemble" || name == "ensemble:lcpfn") {
     PosteriorOptions p = name == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
     p.seed = o.seed;
     p.time_budget_seconds = o.fit.time_budget_seconds;
-    return std::make_unique<PosteriorExtrapolator>(p);
+    return std::make_unique<EnsemblePosterior>(p);
   }
   if (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5))) {
     PosteriorOptions p = PosteriorOptions::single(name.substr(5));
     p.seed = o.seed;
     p.time_budget_seconds = o.fit.time_budget_seconds;
-    return std::make_unique<PosteriorExtrapolator>(p);
+    return std::make_unique<SingleFamilyPosterior>(p);
   }
   if (has_family(name)) return std::make_unique<LeastSquaresExtrapolator>(name, fit);
   std::string known;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,19 @@ class OptionReader {
   void get(const char* key, std::vector<std::string>& v);
   void get(const char* key, std::vector<std::vector<double>>& v);
   void get(const char* key, curvecast::Loss& v);
+  /// An optional field: None resets it, a value sets it (read as a T).
+  template <class T>
+  void get(const char* key, std::optional<T>& v) {
+    const auto it = j_.find(key);
+    if (it != j_.end() && it->is_null()) {
+      accepted_.emplace_back(key);
+      v.reset();
+      return;
+    }
+    T t = v.value_or(T{});
+    get(key, t);
+    if (it != j_.end()) v = t;
+  }
   /// Throws InvalidOptions naming the keys no get() asked for, and the accepted ones.
   void finish() const;
 

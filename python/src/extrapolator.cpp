@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <curvecast/factory.hpp>
+#include <curvecast/posterior.hpp>
 
 #include "common.hpp"
 
@@ -63,7 +64,7 @@ std::unique_ptr<curvecast::Extrapolator> build_extrapolator(const std::string& m
     p.seed = seed;
     read_posterior_options(r, p, ensemble);
     r.finish();
-    ex = std::make_unique<curvecast::PosteriorExtrapolator>(p);
+    ex = curvecast::make_posterior(p);
   } else if (method == "ls:akaike" || method == "ls:best-aicc" || method == "ls:best-holdout") {
     curvecast::MultiFamilyOptions mo;
     mo.selection = method == "ls:akaike"      ? curvecast::Selection::AkaikeWeights
@@ -390,13 +391,26 @@ with_noise adds independent observation noise to each point. Same seed, same dra
         auto l = self.lock("asymptote");
         return self.ex().asymptote(level);
       }, py::arg("level") = 0.9, "Where the curve levels off, with a `level` interval (an AsymptoteEstimate).")
-      .def("reach", [](const PyExtrapolator& self, double target, double x_max, double level) {
+      .def("reach", [](const PyExtrapolator& self, double target, double x_max, double level, py::kwargs kw) {
+        curvecast::ReachOptions o;
+        o.level = level;
+        const json j = kwargs_to_json(kw);
+        OptionReader r(j, "reach");
+        r.get("grid_points", o.grid_points);
+        r.get("draws", o.draws);
+        r.get("seed", o.seed);
+        r.get("bisection_steps", o.bisection_steps);
+        r.finish();
         auto l = self.lock("reach");
         py::gil_scoped_release release;
-        return self.ex().reach(target, x_max, level);
+        return curvecast::reach(self.ex(), target, x_max, o);
       }, py::arg("target"), py::arg("x_max"), py::arg("level") = 0.9, R"doc(
+reach(target, x_max, level=0.9, **options) -> ReachEstimate
+
 At what x (between the last observation and x_max) the noise-free curve reaches
-`target`, with a `level` interval from 400 seeded joint draws (a ReachEstimate).
+`target`: the predicted mean's first crossing, with a `level` interval from the
+first crossings of seeded joint draws. Options (ReachOptions): grid_points=128,
+draws=400, seed=0x5eed, bisection_steps=40.
 )doc")
       .def("prob_better", [](const PyExtrapolator& self, py::handle x, py::handle threshold) {
         PredictiveBatch b = predict_batch(self, x);
@@ -431,7 +445,7 @@ At what x (between the last observation and x_max) the noise-free curve reaches
       }, "ls:* methods: the families kept and their weights, [(name, weight)]; None for other methods.")
       .def_property_readonly("diagnostics", [](const PyExtrapolator& s) -> py::object {
         auto l = s.lock("diagnostics");
-        auto* pe = dynamic_cast<const curvecast::PosteriorExtrapolator*>(&s.ex());
+        auto* pe = dynamic_cast<const curvecast::MixturePosterior*>(&s.ex());
         if (!pe) return py::none();
         const curvecast::SamplerDiagnostics& d = pe->diagnostics();
         py::dict out;

@@ -4,6 +4,7 @@ Run by CTest as python_pip_install. CURVECAST_INSTANCES_LIB (set by CTest) links
 fitter instances of the CMake build instead of compiling them again.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,4 +41,7 @@ def test_pip_install_into_a_fresh_venv(tmp_path):
         print("ok", curvecast.__version__)
     """)
     out = subprocess.run([py, "-c", check], check=True, env=env, cwd=outside, stdout=subprocess.PIPE)
-    assert out.stdout.decode().startswith("ok 0.1.0")
+    text = open(os.path.join(PYTHON_DIR, "..", "include", "curvecast", "version.hpp")).read()
+    want = ".".join(re.search(rf"#define CURVECAST_VERSION_{p} (\d+)", text).group(1)
+                    for p in ("MAJOR", "MINOR", "PATCH"))
+    assert out.stdout.decode().split() == ["ok", want]

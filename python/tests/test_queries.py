@@ -124,3 +124,17 @@ def test_predictive_json():
     doc = json.loads(p.to_json())
     assert [d["x"] for d in doc] == [30.0, 40.0]
     assert [d["mean"] for d in doc] == p.mean.tolist()
+
+
+def test_reach_options():
+    x, y = synthetic_curve(20)
+    ex = curvecast.fit(x, y, method="pow3", seed=0)
+    a = ex.reach(0.22, 1e4)
+    b = ex.reach(0.22, 1e4, draws=400, seed=0x5eed, grid_points=128, bisection_steps=40)
+    assert (a.x, a.x_lower, a.x_upper) == (b.x, b.x_lower, b.x_upper)
+    c = ex.reach(0.22, 1e4, level=0.5, draws=1000, seed=1)
+    assert c.x == a.x and c.level == 0.5 and c.x_lower <= c.x_upper
+    with pytest.raises(curvecast.InvalidOptions, match="level"):
+        ex.reach(0.22, 1e4, level=1.5)
+    with pytest.raises(curvecast.InvalidOptions, match="unknown option"):
+        ex.reach(0.22, 1e4, drawz=5)

@@ -2,7 +2,7 @@
 // The multi-family ensemble as a linear model in its mixture coefficients.
 //
 // With the families pow3, ilog2, janoschek (and optionally mmf) the weighted
-// ensemble of reference.md §2-3,
+// ensemble of docs/references.md (The classic Bayesian ensemble; The LC-PFN prior),
 //   z(t) = w1 (c1 - a1 t^-alpha) + w2 (c2 - a2 / ln(t+1)) + w3 (A - (A - B) e^{-kappa t^delta}) [+ w4 mmf],
 // is LINEAR in b = (w1 c1 + w2 c2 + w3 A [+ w4 A4], -w1 a1, -w2 a2, w3 (B - A) [, w4 (B4 - A4)])
 // given the nonlinear shape parameters (alpha, kappa, delta [, kappa4, delta4]):
@@ -147,7 +147,7 @@ class BasisModel {
   }
 
   /// Unbiased Monte Carlo estimate of the EXACT density, under LC-PFN's prior on
-  /// weights and levels (reference.md §3), of the coefficients
+  /// weights and levels (docs/references.md, The LC-PFN prior), of the coefficients
   /// b = (b0, b_pow3, b_ilog2, b_janoschek) (only for exactly these families):
   ///   b_pow3 = -w1 a1, b_ilog2 = -w2 a2, b_jan = w3 (B - A), b0 = w1 c1 + w2 c2 + w3 A.
   /// Changing variables a1 = -b_pow3 / w1 etc. leaves a 4-dimensional integral

@@ -1,6 +1,6 @@
 #pragma once
 // Compute-optimal allocation under the Chinchilla law (Hoffmann et al. 2022, Approach 3;
-// formulas as in reference.md §4): with C = 6 N D,
+// formulas as in docs/references.md, Scaling laws): with C = 6 N D,
 //   N_opt = G (C/6)^a,  D_opt = G^-1 (C/6)^b,  G = (alpha A / (beta B))^(1/(alpha+beta)),
 //   a = beta / (alpha + beta),  b = alpha / (alpha + beta).
 // No Ceres.

@@ -1,6 +1,6 @@
 #pragma once
 // ScalingData: points of a scaling law (several inputs per point, one target),
-// and loaders for the reference data sets in ../shared/data (reference.md §4).
+// and loaders for the reference data sets in ../shared/data (see docs/references.md, Scaling laws).
 //
 //   curvecast::scaling::ScalingData d(2);             // two inputs per point (N, D)
 //   d.add({70e9, 1.4e12}, 1.94);

@@ -83,7 +83,7 @@ class ScalingLawExtrapolator : public Extrapolator {
     fitted_ = true;
   }
 
-  Predictive predict(double x) const override {
+  Predictive do_predict(double x) const override {
     require_fitted();
     check_x(x);
     double g[P];
@@ -100,7 +100,7 @@ class ScalingLawExtrapolator : public Extrapolator {
     return Predictive(mean, std::max(sd * scale, 1e-300), obs_.higher_is_better);
   }
 
-  Eigen::MatrixXd sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
+  Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
                                 bool with_noise = false) const override {
     require_fitted();
     for (double x : xs) check_x(x);

@@ -1,5 +1,5 @@
 #pragma once
-// Scaling-law families (reference.md §4): multi-input laws (Chinchilla,
+// Scaling-law families (see docs/references.md, Scaling laws): multi-input laws (Chinchilla,
 // Kaplan, Gadre et al.'s over-training law) and one-input laws (saturating
 // power law, broken neural scaling law with K breaks, parametric sigmoid,
 // exp(-A C^-alpha), the COD cluster law). No Ceres here.

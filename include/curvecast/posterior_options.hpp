@@ -1,0 +1,120 @@
+#pragma once
+// Options of the learning-curve posteriors: the multi-family ensemble
+// (ensemble_posterior.hpp) and the single-family posterior
+// (single_family_posterior.hpp). No Ceres here.
+//
+//   curvecast::PosteriorOptions o;                         // ensemble of pow3 + ilog2 + janoschek
+//   o.prior = curvecast::PriorKind::LcPfn;                 // LC-PFN's prior (metric in [0,1], x = 1..100)
+//   o.seed = 7;
+//   o.validate();                                          // InvalidOptions naming the field
+//   auto single = curvecast::PosteriorOptions::single("pow4");  // for SingleFamilyPosterior
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "errors.hpp"
+#include "registry.hpp"
+
+namespace curvecast {
+
+/// Which prior the posterior uses.
+enum class PriorKind {
+  Default,  ///< scale-free: any metric, any direction, any positive x (normalised internally)
+  LcPfn,    ///< LC-PFN's prior (docs/references.md, The LC-PFN prior): metric in [0,1] (flipped if lower is better), x on 1..100
+};
+
+/// Options of the learning-curve posteriors (EnsemblePosterior, SingleFamilyPosterior).
+struct PosteriorOptions {
+  PriorKind prior = PriorKind::Default;  ///< Default (any data) or LcPfn (LC-PFN's prior, [0,1] and x = 1..100)
+  std::vector<std::string> families{"pow3", "ilog2", "janoschek"};  ///< ensemble members: subset of pow3, ilog2, janoschek, mmf
+  std::string single_family;             ///< non-empty: a single-family posterior of that registered family instead
+  int walkers = 32;                      ///< ensemble walkers (even, >= 2 * dim + 2)
+  int burn_in = 60;                      ///< discarded steps per walker after the prior importance start
+  int steps = 200;                       ///< kept steps per walker
+  int prior_draws = 1024;                ///< prior draws for the importance-sampling start (>= walkers)
+  double kde_fraction = 0.8;             ///< share of kernel-density moves (mode jumping) in the sampler, [0, 1]
+  bool exact_lcpfn_prior = true;         ///< LcPfn prior: importance-weight draws from the Gaussian coefficient prior to LC-PFN's exact one
+  double start_ess = 0.0;                ///< start: temper the prior importance weights until their ESS >= start_ess * walkers (>= 0)
+  int coefficient_draws = 4;             ///< conditional draws of the linear coefficients per posterior draw (>= 1)
+  int max_components = 400;              ///< posterior draws kept for the predictive mixture (>= 1)
+  bool recency = false;                  ///< weight point i's log-likelihood by 10^(i/n) (Domhan et al.'s option)
+  bool rise = true;                      ///< constraint: the curve ends higher (better) than it starts on the check range
+  bool monotone = false;                 ///< constraint: non-decreasing (in the better direction) on the check range
+  bool bounded = true;                   ///< constraint: stays within [lower, upper] (normalised units) on the check range
+  double lower = 0.0;                    ///< lower bound, normalised units (LcPfn: raw [0,1]; Default: prefix range = [0,1])
+  double upper = 1.0;                    ///< upper bound, normalised units (LcPfn: raw; Default: [lower - 1, best attainable], see make_constraints)
+  double best_attainable = std::numeric_limits<double>::quiet_NaN();  ///< Default prior: raw value the metric cannot improve beyond; NaN = detect or none
+  bool detect_bound = true;              ///< Default prior, best_attainable NaN: losses/errors observed >= 0 are bounded by 0, higher-is-better values in [0,1] by 1, in [0,100] (percent) by 100
+  double coefficient_sd_scale = 2.0;     ///< Default prior: multiplier on the sd of LC-PFN's coefficient prior (levels, amplitudes)
+  bool headroom_scale = true;            ///< Default prior with a bound: z = 0 at the prefix's worst value, 1 at the bound (else 1 at its best)
+  double horizon = 0;                    ///< check range end / monitored x, raw units; 0 = auto (LcPfn: 100; Default: 10 * last x)
+  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
+  double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
+  double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
+  bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
+  int warm_burn_in = 15;                 ///< burn-in steps of a warm-started refit
+  int warm_steps = 50;                   ///< kept steps of a warm-started refit
+  int max_extensions = 2;                ///< cold ensemble fits: extra blocks of `steps` kept steps while split R-hat >= 1.05
+  std::uint64_t seed = 0;                ///< seed of every random choice
+  int threads = 1;                       ///< sampler threads (results do not depend on it)
+  double time_budget_seconds = 0;        ///< wall-time budget of one fit(), 0 = none; a cut run is flagged in diagnostics() and is not reproducible (see below)
+
+  static PosteriorOptions single(const std::string& family) {
+    PosteriorOptions o;
+    o.single_family = family;
+    o.burn_in = 300;
+    o.steps = 300;
+    return o;
+  }
+  static PosteriorOptions lcpfn() {
+    PosteriorOptions o;
+    o.prior = PriorKind::LcPfn;
+    return o;
+  }
+
+  void validate() const {
+    auto bad = [](const std::string& w) { throw InvalidOptions("curvecast: PosteriorOptions: " + w); };
+    if (single_family.empty()) {
+      if (families.empty()) bad("families must not be empty");
+      for (const auto& f : families)
+        if (f != "pow3" && f != "ilog2" && f != "janoschek" && f != "mmf")
+          bad("unknown ensemble family '" + f + "' (use pow3, ilog2, janoschek, mmf)");
+      for (std::size_t i = 0; i < families.size(); ++i)
+        for (std::size_t j = i + 1; j < families.size(); ++j)
+          if (families[i] == families[j]) bad("family '" + families[i] + "' listed twice");
+    } else if (!has_family(single_family)) {
+      bad("unknown family '" + single_family + "'");
+    }
+    if (walkers < 4 || walkers % 2) bad("walkers must be even and >= 4");
+    if (burn_in < 0 || warm_burn_in < 0) bad("burn_in must be >= 0");
+    if (steps < 4 || warm_steps < 4) bad("steps must be >= 4");
+    if (max_extensions < 0) bad("max_extensions must be >= 0");
+    if (prior_draws < walkers) bad("prior_draws must be >= walkers");
+    if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
+    if (!(start_ess >= 0) || !std::isfinite(start_ess)) bad("start_ess must be finite and >= 0");
+    if (coefficient_draws < 1) bad("coefficient_draws must be >= 1");
+    if (max_components < 1) bad("max_components must be >= 1");
+    if (!(lower < upper)) bad("lower must be < upper");
+    if (std::isinf(best_attainable)) bad("best_attainable must be finite (or NaN for none)");
+    if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale)) bad("coefficient_sd_scale must be finite and > 0");
+    if (!(horizon >= 0) || !std::isfinite(horizon)) bad("horizon must be finite and >= 0");
+    if (threads < 1) bad("threads must be >= 1");
+    if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
+      bad("time_budget_seconds must be finite and >= 0");
+    if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");
+    if (!(discrepancy_median > 0) || !std::isfinite(discrepancy_median)) bad("discrepancy_median must be finite and > 0");
+    if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
+  }
+  /// Whether the ensemble learns the discrepancy rate (Default prior, auto
+  /// rate, no recency weighting: per-point weights have no meaning under the
+  /// correlated likelihood, so `recency` uses the fixed rate 0.2).
+  bool learns_discrepancy() const {
+    return single_family.empty() && discrepancy == -1 && prior == PriorKind::Default && !recency;
+  }
+  /// The fixed discrepancy rate in effect when it is not learned.
+  double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }
+};
+
+}  // namespace curvecast
