@@ -1,0 +1,109 @@
+"""Extrapolate a large curve set on a Dask cluster, with the single-machine call's exact results.
+
+    from distributed import Client
+    import curvecast, curvecast.dask
+
+    client = Client("tcp://scheduler-host:8786")          # or Client(LocalCluster(...))
+    result = curvecast.dask.extrapolate(curves, "ensemble", x_query, client, seed=7)
+    # identical (bit for bit) to
+    result1 = curvecast.extrapolate_many(curves, "ensemble", x_query, threads=1, seed=7)
+
+The curves are cut into contiguous partitions (by default two per worker
+thread); each partition is one Dask task that calls `curvecast.extrapolate_many`
+on its slice with `index_offset` = the slice's first global index, so curve i is
+seeded from (seed, i) alone and the result does not depend on the number of
+workers, partitions or threads. The partitions' results are gathered in order
+and concatenated into the same structure the single-machine call returns.
+
+Fault tolerance: the curves travel inside each task (not as scattered data), so
+the scheduler can always recompute a partition. When a worker dies, the
+scheduler reschedules its partitions on the remaining workers (up to Dask's
+`distributed.scheduler.allowed-failures` deaths per task, 3 by default); a
+partition that raises is retried `retries` times. Workers must be able to
+`import curvecast` (same version as the client's): docs/distributed.md.
+"""
+
+import uuid
+
+import numpy as np
+
+import curvecast
+
+__all__ = ["extrapolate", "partition_bounds"]
+
+
+def partition_bounds(n, partitions):
+    """Contiguous [start, stop) ranges splitting n items into `partitions` nearly equal parts."""
+    if n < 0:
+        raise ValueError("curvecast.dask: the number of curves must be >= 0")
+    partitions = max(1, min(int(partitions), n)) if n else 0
+    edges = [n * p // partitions for p in range(partitions + 1)] if partitions else [0]
+    return [(edges[p], edges[p + 1]) for p in range(partitions)]
+
+
+def _run_partition(curves, method, x_query, index_offset, seed, threads, options):
+    # Runs on a worker. Imported there by name (curvecast.dask._run_partition).
+    return curvecast.extrapolate_many(curves, method, x_query, threads=threads, seed=seed,
+                                      index_offset=index_offset, **options)
+
+
+def _concat(parts):
+    """Joins the partitions' results along the curve axis, keeping the single call's structure."""
+    first = parts[0]
+    if isinstance(first, np.ndarray):
+        return np.concatenate(parts, axis=0)
+    if isinstance(first, dict):
+        return {k: _concat([p[k] for p in parts]) for k in first}
+    if isinstance(first, tuple) and hasattr(first, "_fields"):  # named tuple
+        return type(first)(*(_concat([p[i] for p in parts]) for i in range(len(first))))
+    if isinstance(first, tuple):
+        return tuple(_concat([p[i] for p in parts]) for i in range(len(first)))
+    if isinstance(first, list):
+        return [item for p in parts for item in p]
+    raise TypeError(f"curvecast.dask: cannot join results of type {type(first).__name__}")
+
+
+def _curve_list(curves):
+    if isinstance(curves, np.ndarray) or hasattr(curves, "__len__"):
+        return list(curves) if not isinstance(curves, list) else curves
+    return list(curves)
+
+
+def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, threads=1, retries=2,
+                **options):
+    """`curvecast.extrapolate_many` over a Dask cluster; same arguments, same result.
+
+    Args:
+        curves: the curves, as for extrapolate_many (a sequence; each a (x, y) pair or what the
+            single-machine call accepts).
+        method: curvecast method name.
+        x_query: the query points, as for extrapolate_many.
+        client: a distributed.Client connected to the cluster.
+        seed: curve i is seeded from (seed, i), whatever the partitioning.
+        partitions: number of tasks; default 2 x the cluster's worker threads (at most one per curve).
+        threads: threads per task inside extrapolate_many (1 fits workers with one thread per core).
+        retries: extra attempts for a partition that raises (worker deaths are rescheduled by Dask
+            independently of this).
+        **options: passed to extrapolate_many on every worker.
+    """
+    curves = _curve_list(curves)
+    n = len(curves)
+    if partitions is None:
+        nthreads = sum(client.nthreads().values()) or 1
+        partitions = 2 * nthreads
+    if int(partitions) < 1:
+        raise ValueError(f"curvecast.dask: partitions must be >= 1, got {partitions}")
+    if n == 0:  # nothing to distribute: the single call's own answer for no curves
+        return curvecast.extrapolate_many(curves, method, x_query, threads=1, seed=seed, **options)
+    tag = uuid.uuid4().hex[:12]
+    futures = [
+        client.submit(_run_partition, curves[a:b], method, x_query, a, seed, threads, options,
+                      key=f"curvecast-extrapolate-{tag}-{p}", retries=retries, pure=False)
+        for p, (a, b) in enumerate(partition_bounds(n, partitions))
+    ]
+    try:
+        parts = client.gather(futures)
+    finally:
+        for f in futures:
+            f.release()
+    return _concat(parts)
