@@ -13,7 +13,10 @@ thread); each partition is one Dask task that calls `curvecast.extrapolate_many`
 on its slice with `index_offset` = the slice's first global index, so curve i is
 seeded from (seed, i) alone and the result does not depend on the number of
 workers, partitions or threads. The partitions' results are gathered in order
-and concatenated into the same structure the single-machine call returns.
+and joined into the dict the single-machine call returns: every per-curve field
+(ids, mean, sd, quantiles, log_density, failures, seconds) equal to the single
+call's, bit for bit, except `seconds` (each curve's fit time); `wall_seconds` is
+the distributed call's wall time and `threads` the threads per task.
 
 Fault tolerance: the curves travel inside each task (not as scattered data), so
 the scheduler can always recompute a partition. When a worker dies, the
@@ -23,6 +26,7 @@ partition that raises is retried `retries` times. Workers must be able to
 `import curvecast` (same version as the client's): docs/distributed.md.
 """
 
+import time
 import uuid
 
 import numpy as np
@@ -47,20 +51,50 @@ def _run_partition(curves, method, x_query, index_offset, seed, threads, options
                                       index_offset=index_offset, **options)
 
 
-def _concat(parts):
-    """Joins the partitions' results along the curve axis, keeping the single call's structure."""
+def _per_curve(q):
+    """True when a query argument holds one array per curve (as extrapolate_many reads it)."""
+    if q is None or isinstance(q, np.ndarray) or not isinstance(q, (list, tuple)) or not q:
+        return False
+    return not isinstance(q[0], (int, float, np.number))
+
+
+def _slice(q, a, b):
+    return q[a:b] if _per_curve(q) else q
+
+
+_SAME = ("quantile_levels",)               # equal in every partition
+_PER_CURVE_LISTS = ("ids", "failures")
+
+
+def _pad(a, width):
+    """Pads axis 1 (query points) with NaN to `width`, as the single call pads short queries."""
+    if a.ndim < 2 or a.shape[1] == width:
+        return a
+    pad = [(0, 0)] * a.ndim
+    pad[1] = (0, width - a.shape[1])
+    return np.pad(a, pad, constant_values=np.nan)
+
+
+def _concat(parts, wall, threads):
+    """Joins the partitions' extrapolate_many results along the curve axis."""
     first = parts[0]
-    if isinstance(first, np.ndarray):
-        return np.concatenate(parts, axis=0)
-    if isinstance(first, dict):
-        return {k: _concat([p[k] for p in parts]) for k in first}
-    if isinstance(first, tuple) and hasattr(first, "_fields"):  # named tuple
-        return type(first)(*(_concat([p[i] for p in parts]) for i in range(len(first))))
-    if isinstance(first, tuple):
-        return tuple(_concat([p[i] for p in parts]) for i in range(len(first)))
-    if isinstance(first, list):
-        return [item for p in parts for item in p]
-    raise TypeError(f"curvecast.dask: cannot join results of type {type(first).__name__}")
+    out = {}
+    for k in first:
+        vals = [p[k] for p in parts]
+        if k in _SAME:
+            out[k] = vals[0]
+        elif k in _PER_CURVE_LISTS:
+            out[k] = [item for v in vals for item in v]
+        elif k == "wall_seconds":
+            out[k] = wall
+        elif k == "threads":
+            out[k] = threads
+        elif isinstance(vals[0], np.ndarray):
+            width = max(v.shape[1] for v in vals) if vals[0].ndim >= 2 else None
+            out[k] = np.concatenate([_pad(v, width) for v in vals], axis=0)
+        else:
+            raise TypeError(f"curvecast.dask: do not know how to join result field {k!r}")
+    return out
 
 
 def _curve_list(curves):
@@ -95,10 +129,15 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
         raise ValueError(f"curvecast.dask: partitions must be >= 1, got {partitions}")
     if n == 0:  # nothing to distribute: the single call's own answer for no curves
         return curvecast.extrapolate_many(curves, method, x_query, threads=1, seed=seed, **options)
+    t0 = time.perf_counter()
     tag = uuid.uuid4().hex[:12]
+    def part_options(a, b):
+        return {k: (_slice(v, a, b) if k == "y_query" else v) for k, v in options.items()}
+
     futures = [
-        client.submit(_run_partition, curves[a:b], method, x_query, a, seed, threads, options,
-                      key=f"curvecast-extrapolate-{tag}-{p}", retries=retries, pure=False)
+        client.submit(_run_partition, curves[a:b], method, _slice(x_query, a, b), a, seed, threads,
+                      part_options(a, b), key=f"curvecast-extrapolate-{tag}-{p}", retries=retries,
+                      pure=False)
         for p, (a, b) in enumerate(partition_bounds(n, partitions))
     ]
     try:
@@ -106,4 +145,4 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
     finally:
         for f in futures:
             f.release()
-    return _concat(parts)
+    return _concat(parts, time.perf_counter() - t0, threads)

@@ -115,9 +115,10 @@ class CurvecastPruner(BasePruner):
         self._seed = int(seed)
         self._options = dict(options, threshold=threshold, min_points=min_points,
                              stop_confirmations=confirmations)
-        self._method = method if method is not None else curvecast.default_early_stopping_method()
-        # Validate the options now (a bad one raises here, not inside a trial).
-        self._new_stopper(1.0 if self._final_step is None else self._final_step, False, 0)
+        self._method = method
+        # Validate the options now (a bad one raises here, not inside a trial); the probe also
+        # names the default method.
+        self._method = self._new_stopper(1.0 if self._final_step is None else self._final_step, False, 0).method
         self._lock = threading.Lock()
         # Per study (a pruner may serve several): (storage, running trials by _trial_id -> _Run,
         # completed trials by _trial_id -> (last step, its value or None)). The storage is held so
@@ -243,7 +244,7 @@ class CurvecastPruner(BasePruner):
             run.fed.append((x, y))
         d = run.stopper.decide(target)
         dt = time.perf_counter() - t0
-        run.target, run.decision, run.pruned = target, d, bool(d.stop())
+        run.target, run.decision, run.pruned = target, d, d.action == "stop"
         with self._lock:
             self._seconds += dt
             self._decisions += 1
