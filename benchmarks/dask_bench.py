@@ -20,6 +20,7 @@ workers import curvecast) before any timing.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -46,6 +47,7 @@ def load(path, cutoff, max_curves):
 
 
 def identical(a, b):
+    a, b = dataclasses.asdict(a), dataclasses.asdict(b)
     for k in a:
         if k in TIMING:
             continue
@@ -96,7 +98,7 @@ def main():
                                     higher_is_better=hib)
                 dist.append(time.perf_counter() - t0)
                 same = same and identical(a, b)
-            failures = sum(f is not None for f in a["failures"])
+            failures = sum(f is not None for f in a.failures)
             return statistics.median(local), statistics.median(dist), same, failures, local, dist
 
         t1, t2, same, failures, l_all, d_all = measure(args.method, args.repeats)

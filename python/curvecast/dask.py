@@ -26,6 +26,7 @@ partition that raises is retried `retries` times. Workers must be able to
 `import curvecast` (same version as the client's): docs/distributed.md.
 """
 
+import dataclasses
 import time
 import uuid
 
@@ -76,11 +77,12 @@ def _pad(a, width):
 
 
 def _concat(parts, wall, threads):
-    """Joins the partitions' extrapolate_many results along the curve axis."""
+    """Joins the partitions' extrapolate_many results (BatchResult) along the curve axis."""
     first = parts[0]
+    names = [f.name for f in dataclasses.fields(first)]
     out = {}
-    for k in first:
-        vals = [p[k] for p in parts]
+    for k in names:
+        vals = [getattr(p, k) for p in parts]
         if k in _SAME:
             out[k] = vals[0]
         elif k in _PER_CURVE_LISTS:
@@ -94,13 +96,15 @@ def _concat(parts, wall, threads):
             out[k] = np.concatenate([_pad(v, width) for v in vals], axis=0)
         else:
             raise TypeError(f"curvecast.dask: do not know how to join result field {k!r}")
-    return out
+    return type(first)(**out)
 
 
-def _curve_list(curves):
-    if isinstance(curves, np.ndarray) or hasattr(curves, "__len__"):
-        return list(curves) if not isinstance(curves, list) else curves
-    return list(curves)
+def _curve_list(curves, options):
+    """The curves as a list that slices; a CurveSet passes its direction on as the single call does."""
+    if isinstance(curves, curvecast.CurveSet):
+        options.setdefault("higher_is_better", curves.higher_is_better)
+        return list(curves.curves)
+    return curves if isinstance(curves, list) else list(curves)
 
 
 def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, threads=1, retries=2,
@@ -120,7 +124,7 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
             independently of this).
         **options: passed to extrapolate_many on every worker.
     """
-    curves = _curve_list(curves)
+    curves = _curve_list(curves, options)
     n = len(curves)
     if partitions is None:
         nthreads = sum(client.nthreads().values()) or 1

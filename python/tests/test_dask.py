@@ -1,5 +1,6 @@
 """curvecast.dask.extrapolate on real Dask clusters (python3-distributed)."""
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -37,6 +38,8 @@ TIMING = ("seconds", "wall_seconds", "threads")
 def assert_identical(a, b, top=True):
     """Same structure, same arrays bit for bit (NaN equal to NaN); timing fields left out."""
     assert type(a) is type(b)
+    if dataclasses.is_dataclass(a):
+        a, b = dataclasses.asdict(a), dataclasses.asdict(b)
     if isinstance(a, np.ndarray):
         assert a.shape == b.shape and a.dtype == b.dtype
         assert np.array_equal(a, b, equal_nan=True)
@@ -100,7 +103,7 @@ def test_bad_curve_is_reported_as_in_the_single_call(cluster):
     curves = make_curves(4, seed=5)
     curves[2] = (curves[2][0], np.full(12, np.nan))
     ref = curvecast.extrapolate_many(curves, CHEAP, X_QUERY, threads=1, seed=0)
-    assert ref["failures"][2] and ref["failures"][0] is None
+    assert ref.failures[2] and ref.failures[0] is None
     assert_identical(ref, ccd.extrapolate(curves, CHEAP, X_QUERY, client, partitions=3))
     with pytest.raises(TypeError):  # a bad type raises on the worker, and here
         ccd.extrapolate(curves[:2] + ["not a curve"], CHEAP, X_QUERY, client, partitions=2, retries=0)
