@@ -36,11 +36,10 @@ Definitions (docs/optuna.md):
   one (out of order) rebuilds the trial's stopper from all its values (a cold fit).
 - each trial's extrapolator seed is derived from (seed, trial.number), so the
   decisions do not depend on n_jobs or on the order in which trials run.
-- explanation: every decision writes user attributes curvecast_action,
-  curvecast_rule, curvecast_p_better, curvecast_predicted_final,
-  curvecast_interval (the `interval_level` interval), curvecast_target,
-  curvecast_step and curvecast_reason into the trial (None where the rule did not
-  compute them).
+- explanation: every decision writes the trial's user attributes
+  curvecast_p_better and curvecast_predicted_final (None where the rule did not
+  compute them) and curvecast_decision, a dict with action, rule, interval (the
+  `interval_level` interval of the final value), target, step and reason.
 
 Works with any sampler and any storage (in memory, RDB such as sqlite:///), and
 with parallel trials (n_jobs > 1: one lock guards the pruner's tables; the fits
@@ -189,8 +188,13 @@ class CurvecastPruner(BasePruner):
         return best, last_step
 
     def _explain(self, study, trial, fields):
-        for k, v in fields.items():
-            study._storage.set_trial_user_attr(trial._trial_id, _ATTR + k, v)
+        # Three writes per decision (each is a transaction with an RDB storage): the two numbers
+        # as their own attributes (columns of study.trials_dataframe()), the rest in one dict.
+        fields = dict(fields)
+        st = study._storage
+        st.set_trial_user_attr(trial._trial_id, _ATTR + "p_better", fields.pop("p_better"))
+        st.set_trial_user_attr(trial._trial_id, _ATTR + "predicted_final", fields.pop("predicted_final"))
+        st.set_trial_user_attr(trial._trial_id, _ATTR + "decision", fields)
 
     def prune(self, study, trial):
         if len(study.directions) > 1:
@@ -218,14 +222,18 @@ class CurvecastPruner(BasePruner):
                 "reason": "no final_step given and no completed trial to take it from"})
             return False
         points = [(float(s), float(values[s])) for s in steps if math.isfinite(values[s])]
-        if points[-1][0] > x_final:
+        tid = trial._trial_id
+        if points[-1][0] >= x_final:  # the trial has reached its budget: nothing left to save
+            with self._lock:
+                self._tables(study)[0].pop(tid, None)
+            past = points[-1][0] > x_final
             self._explain(study, trial, {
-                "action": "no-decision", "rule": "past-final-step", "p_better": None, "predicted_final": None,
-                "interval": None, "target": target, "step": last,
-                "reason": f"step {last} lies beyond the final step {x_final:g}"})
+                "action": "no-decision", "rule": "past-final-step" if past else "at-budget", "p_better": None,
+                "predicted_final": None, "interval": None, "target": target, "step": last,
+                "reason": (f"step {last} lies beyond the final step {x_final:g}" if past
+                           else f"step {last} is the final step")})
             return False
 
-        tid = trial._trial_id
         with self._lock:
             runs, _ = self._tables(study)
             run = runs.get(tid)

@@ -24,7 +24,7 @@ def error_curve(final, seed, steps=STEPS):
     """A learning curve falling from ~0.9 towards `final`, with small seeded noise."""
     rng = np.random.default_rng(seed)
     x = np.asarray(steps, dtype=float)
-    return final + (0.9 - final) * x ** -0.8 + rng.normal(0, 0.003, x.size)
+    return final + (0.9 - final) * (x + 1) ** -0.8 + rng.normal(0, 0.003, x.size)
 
 
 def make_objective(finals, transform=lambda y: y, steps=STEPS, log=None):
@@ -47,16 +47,21 @@ def states(study):
 P, C = optuna.trial.TrialState.PRUNED, optuna.trial.TrialState.COMPLETE
 
 
+def decision(t):
+    return t.user_attrs["curvecast_decision"]
+
+
 def check_explained(study, threshold=0.05):
     for t in study.trials:
         if t.state == P:
-            a = t.user_attrs
-            assert a["curvecast_action"] == "stop"
+            a, d = t.user_attrs, decision(t)
+            assert d["action"] == "stop" and d["rule"] == "p-below-threshold"
             assert a["curvecast_p_better"] < threshold
             assert math.isfinite(a["curvecast_predicted_final"])
-            lo, hi = a["curvecast_interval"]
+            lo, hi = d["interval"]
             assert lo <= a["curvecast_predicted_final"] <= hi
-            assert a["curvecast_step"] == max(t.intermediate_values)
+            assert d["step"] == max(t.intermediate_values)
+            assert d["reason"]
 
 
 def test_minimize_prunes_the_trials_that_cannot_win():
@@ -69,9 +74,9 @@ def test_minimize_prunes_the_trials_that_cannot_win():
     # a pruned trial was stopped long before its end, after at least min_points reports
     for t in study.trials[1:5]:
         assert 5 <= len(t.intermediate_values) < 20
-        assert t.user_attrs["curvecast_target"] == pytest.approx(study.trials[0].value)
-    # the trial that ends better is never judged hopeless
-    assert study.trials[5].user_attrs["curvecast_action"] != "stop"
+        assert decision(t)["target"] == pytest.approx(study.trials[0].value)
+    # the trial that ends better reached its budget: never judged hopeless
+    assert decision(study.trials[5])["rule"] == "at-budget"
     assert pruner.stats()["running"] == 0
 
 
@@ -108,7 +113,7 @@ def test_decision_attributes_equal_an_early_stopper_fed_the_same_points():
         d = stopper.decide(study.trials[0].value)
     assert t.user_attrs["curvecast_p_better"] == d.p_better
     assert t.user_attrs["curvecast_predicted_final"] == d.predicted_final
-    assert t.user_attrs["curvecast_rule"] == str(d.rule)
+    assert decision(t)["rule"] == d.rule
 
 
 def test_trial_without_reports_and_first_trial():
@@ -123,10 +128,11 @@ def test_trial_without_reports_and_first_trial():
     study.optimize(silent, n_trials=2)
     assert asked == [False, False]
     # Completed trials without intermediate values give no target: the next trial is not judged.
-    study.optimize(make_objective([0.5, 0.5, 0.5]), n_trials=1)
+    study.optimize(make_objective([0.5, 0.5, 0.5], steps=STEPS[:10]), n_trials=1)
     t = study.trials[-1]
     assert t.state == C
-    assert t.user_attrs["curvecast_rule"] == "no-target"
+    assert decision(t)["rule"] == "no-target"
+    assert t.user_attrs["curvecast_p_better"] is None
 
 
 def test_steps_that_skip():
@@ -136,7 +142,7 @@ def test_steps_that_skip():
     assert states(study) == [C, P, P]
     check_explained(study)
     for t in study.trials[1:]:
-        assert t.user_attrs["curvecast_step"] in steps
+        assert decision(t)["step"] in steps
 
 
 def test_final_step_from_completed_trials_and_past_it():
@@ -152,7 +158,7 @@ def test_final_step_from_completed_trials_and_past_it():
         return 0.1
 
     study.optimize(too_long, n_trials=1)
-    assert study.trials[-1].user_attrs["curvecast_rule"] == "past-final-step"
+    assert decision(study.trials[-1])["rule"] == "past-final-step"
 
 
 def test_non_finite_value_prunes_and_repeated_question_same_answer():
@@ -173,7 +179,7 @@ def test_non_finite_value_prunes_and_repeated_question_same_answer():
     study.optimize(objective, n_trials=1)
     assert answers[0] == answers[1]
     assert answers[2] is True
-    assert study.trials[-1].user_attrs["curvecast_rule"] == "non-finite-value"
+    assert decision(study.trials[-1])["rule"] == "non-finite-value"
 
 
 def test_out_of_order_report_rebuilds_the_trial():
@@ -187,7 +193,7 @@ def test_out_of_order_report_rebuilds_the_trial():
             trial.should_prune()
         trial.report(float(y[3]), 4)  # late value for step 4
         pruned = trial.should_prune()
-        assert trial.study.trials[-1].user_attrs["curvecast_step"] == 8
+        assert decision(trial.study.trials[-1])["step"] == 8
         return 1.0 if pruned else 0.0
 
     study.optimize(objective, n_trials=1)
@@ -205,7 +211,7 @@ def test_resumed_from_sqlite_storage(tmp_path):
     study.optimize(make_objective(FINALS), n_trials=4)
     assert states(study) == [C, P, P, P, P, C]
     check_explained(study)
-    assert study.trials[3].user_attrs["curvecast_target"] == pytest.approx(study.trials[0].value)
+    assert decision(study.trials[3])["target"] == pytest.approx(study.trials[0].value)
 
 
 def test_parallel_trials_n_jobs_2():
