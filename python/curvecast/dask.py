@@ -135,11 +135,21 @@ def _concat(parts, wall, threads):
 
 
 def _curve_list(curves, options):
-    """The curves as a list that slices; a CurveSet passes its direction on as the single call does."""
+    """The curves as a list of picklable items that slices, and their ids when they carry their own.
+
+    A CurveSet passes its direction on, as the single call does; Curve objects (which do not
+    pickle) travel as (x, y) pairs and their ids are put back after the gather."""
     if isinstance(curves, curvecast.CurveSet):
         options.setdefault("higher_is_better", curves.higher_is_better)
-        return list(curves.curves)
-    return curves if isinstance(curves, list) else list(curves)
+        curves = list(curves.curves)
+    elif not isinstance(curves, list):
+        curves = list(curves)
+    if any(isinstance(c, curvecast.Curve) for c in curves):
+        ids = [c.id if isinstance(c, curvecast.Curve) else str(i) for i, c in enumerate(curves)]
+        pairs = [(np.asarray(c.x, dtype=float), np.asarray(c.y, dtype=float)) if isinstance(c, curvecast.Curve)
+                 else c for c in curves]
+        return pairs, ids
+    return curves, None
 
 
 def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, threads=1, retries=2,
@@ -159,7 +169,7 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
             independently of this).
         **options: passed to extrapolate_many on every worker.
     """
-    curves = _curve_list(curves, options)
+    curves, ids = _curve_list(curves, options)
     n = len(curves)
     if partitions is None:
         nthreads = sum(client.nthreads().values()) or 1
@@ -184,4 +194,7 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
     finally:
         for f in futures:
             f.release()
-    return _concat(parts, time.perf_counter() - t0, threads)
+    result = _concat(parts, time.perf_counter() - t0, threads)
+    if ids is not None:
+        result.ids = ids
+    return result

@@ -1,6 +1,7 @@
 """curvecast.dask.extrapolate on real Dask clusters (python3-distributed)."""
 
 import dataclasses
+import json
 import os
 import shutil
 import signal
@@ -109,6 +110,20 @@ def test_bad_curve_is_reported_as_in_the_single_call(cluster):
         ccd.extrapolate(curves[:2] + ["not a curve"], CHEAP, X_QUERY, client, partitions=2, retries=0)
 
 
+def test_curve_set_and_curve_objects_keep_their_ids(cluster):
+    _, client = cluster
+    curves = make_curves(5, seed=8)
+    doc = {"source": "test", "x_name": "epoch", "y_name": "accuracy", "higher_is_better": True,
+           "curves": [{"id": f"run-{i}", "task": "t", "x": list(x), "y": list(1 - y)}
+                      for i, (x, y) in enumerate(curves)]}
+    cset = curvecast.parse_curve_set(json.dumps(doc))
+    ref = curvecast.extrapolate_many(cset, CHEAP, X_QUERY, threads=1, seed=2)
+    assert ref.ids == [f"run-{i}" for i in range(5)]
+    assert_identical(ref, ccd.extrapolate(cset, CHEAP, X_QUERY, client, seed=2, partitions=2))
+    assert_identical(ref, ccd.extrapolate(list(cset.curves), CHEAP, X_QUERY, client, seed=2, partitions=3,
+                                          higher_is_better=True))
+
+
 def test_ragged_queries_are_padded_as_in_the_single_call(cluster):
     _, client = cluster
     curves = make_curves(5, seed=6)
@@ -177,7 +192,7 @@ def test_command_line_scheduler_and_two_workers(tmp_path):
              "--no-dashboard"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         for i in range(2):
             procs.append(subprocess.Popen(
-                [dask_cli, "worker", address, "--nthreads", "1",
+                [dask_cli, "worker", address, "--nthreads", "1", "--no-nanny",
                  "--no-dashboard", "--host", "127.0.0.1", "--name", f"w{i}"],
                 env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         with distributed.Client(address, timeout=60) as client:
