@@ -7,7 +7,7 @@ call runs
 
   1. in this process: curvecast.extrapolate_many(..., threads=1);
   2. on a LocalCluster of `--workers` worker processes with one thread each:
-     curvecast.dask.extrapolate(..., partitions = 2 x workers by default);
+     curvecast.dask.extrapolate(..., partitions = 8 x workers by default);
 
 alternating, `--repeats` times; it reports the median wall times, the speed-up
 (1-process median / cluster median) and checks that every per-curve field is
@@ -68,7 +68,7 @@ def main():
     ap.add_argument("--cutoff", type=float, default=0.2)
     ap.add_argument("--max-curves", type=int, default=0, help="first N curves only (0 = all)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--partitions", type=int, default=0, help="0 = 2 per worker")
+    ap.add_argument("--partitions", type=int, default=0, help="0 = curvecast.dask's default (8 per worker thread)")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--cheap-repeats", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
@@ -78,7 +78,7 @@ def main():
     import distributed
     hib, curves, queries = load(args.data, args.cutoff, args.max_curves)
     n = len(curves)
-    parts = args.partitions or 2 * args.workers
+    parts = args.partitions or 8 * args.workers
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None, host="127.0.0.1") as cluster, \
             distributed.Client(cluster) as client:

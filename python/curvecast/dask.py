@@ -8,7 +8,7 @@
     # identical (bit for bit) to
     result1 = curvecast.extrapolate_many(curves, "ensemble", x_query, threads=1, seed=7)
 
-The curves are cut into contiguous partitions (by default two per worker
+The curves are cut into contiguous partitions (by default eight per worker
 thread); each partition is one Dask task that calls `curvecast.extrapolate_many`
 on its slice so that curve i is seeded from (seed, i) alone (`index_offset` = the
 slice's first global index where the batch call takes it; otherwise placeholder
@@ -163,7 +163,8 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
         x_query: the query points, as for extrapolate_many.
         client: a distributed.Client connected to the cluster.
         seed: curve i is seeded from (seed, i), whatever the partitioning.
-        partitions: number of tasks; default 2 x the cluster's worker threads (at most one per curve).
+        partitions: number of tasks; default 8 x the cluster's worker threads (at most one per curve):
+            curves cost unevenly (the ensemble's cost grows with the points), more tasks balance them.
         threads: threads per task inside extrapolate_many (1 fits workers with one thread per core).
         retries: extra attempts for a partition that raises (worker deaths are rescheduled by Dask
             independently of this).
@@ -173,7 +174,7 @@ def extrapolate(curves, method, x_query, client, *, seed=0, partitions=None, thr
     n = len(curves)
     if partitions is None:
         nthreads = sum(client.nthreads().values()) or 1
-        partitions = 2 * nthreads
+        partitions = 8 * nthreads
     if int(partitions) < 1:
         raise ValueError(f"curvecast.dask: partitions must be >= 1, got {partitions}")
     if n == 0:  # nothing to distribute: the single call's own answer for no curves
