@@ -20,10 +20,14 @@ workers import curvecast) before any timing.
 """
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
+import shutil
+import socket
 import statistics
+import subprocess
 import time
 
 import numpy as np
@@ -60,6 +64,31 @@ def identical(a, b):
     return a.keys() == b.keys()
 
 
+@contextlib.contextmanager
+def cli_cluster(workers):
+    """`dask scheduler` and `workers` x `dask worker --nthreads 1` on 127.0.0.1, each in a new session."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ)
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(curvecast.__file__)))
+    env["PYTHONPATH"] = pkg + os.pathsep + env.get("PYTHONPATH", "")
+    dask_cli = shutil.which("dask")
+    procs = [subprocess.Popen([dask_cli, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              env=env, start_new_session=True, stderr=subprocess.DEVNULL)]
+    procs += [subprocess.Popen([dask_cli, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                "--host", "127.0.0.1"], env=env, start_new_session=True, stderr=subprocess.DEVNULL)
+              for _ in range(workers)]
+    try:
+        yield address
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True)
@@ -72,6 +101,9 @@ def main():
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--cheap-repeats", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--cli-workers", action="store_true",
+                    help="start the scheduler and workers with the `dask` program, each in its own session "
+                         "(own scheduling group on Linux with autogroup), instead of a LocalCluster")
     ap.add_argument("--out")
     args = ap.parse_args()
 
@@ -79,9 +111,16 @@ def main():
     hib, curves, queries = load(args.data, args.cutoff, args.max_curves)
     n = len(curves)
     parts = args.partitions or 8 * args.workers
-    with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1") as cluster, \
-            distributed.Client(cluster) as client:
+    with contextlib.ExitStack() as stack:
+        if args.cli_workers:
+            address = stack.enter_context(cli_cluster(args.workers))
+            client = stack.enter_context(distributed.Client(address, timeout=60))
+            client.wait_for_workers(args.workers, timeout=60)
+        else:
+            cluster = stack.enter_context(distributed.LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                host="127.0.0.1"))
+            client = stack.enter_context(distributed.Client(cluster))
         # Warm up: workers import curvecast and run one tiny task before any timing.
         ccd.extrapolate(curves[:args.workers], args.cheap_method, queries[:args.workers], client,
                         higher_is_better=hib)
@@ -111,14 +150,15 @@ def main():
                cheap_cluster_s=c2, cheap_identical=c_same,
                overhead_ms_per_curve=(c2 - c1) / n * 1e3, overhead_ms_per_partition=(c2 - c1) / parts * 1e3,
                all_one_process_s=l_all, all_cluster_s=d_all, all_cheap_one_process_s=cl_all,
-               all_cheap_cluster_s=cd_all, load_average=os.getloadavg())
+               all_cheap_cluster_s=cd_all, load_average=os.getloadavg(), cli_workers=args.cli_workers)
     print(f"{res['data']}: {n} curves (first {args.cutoff:.0%} of each observed, the rest queried: "
           f"{res['queries']} query points), method {args.method}, seed {args.seed}; "
           f"load average at the end {res['load_average'][0]:.1f}\n")
+    print(f"cluster: {'dask CLI scheduler + workers, each in its own session' if args.cli_workers else 'LocalCluster'}")
     print("| run | wall s (median of %d) | speed-up | identical to the 1-process call |" % args.repeats)
     print("|---|---|---|---|")
     print(f"| 1 process, extrapolate_many(threads=1) | {t1:.1f} | 1.00× | – |")
-    print(f"| LocalCluster, {args.workers} worker processes × 1 thread, {parts} partitions | {t2:.1f} | "
+    print(f"| {args.workers} worker processes × 1 thread, {parts} partitions | {t2:.1f} | "
           f"{t1 / t2:.2f}× | {'yes' if same else 'NO'} |")
     print(f"\nscheduler overhead ({args.cheap_method}, median of {args.cheap_repeats}): 1 process "
           f"{c1 * 1e3:.1f} ms, cluster {c2 * 1e3:.1f} ms -> {res['overhead_ms_per_curve']:.3f} ms per curve, "
