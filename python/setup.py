@@ -1,8 +1,9 @@
 """Builds curvecast._core with setuptools and pybind11's helpers (pip install ./python).
 
-The C++ library's headers are read from ../include. The 21 curve families' fitters
-are compiled as separate explicit-instance files (generated from
-../cmake/instances.cpp.in, as the CMake build does) in parallel, so no file holds
+The C++ library's headers are read from ../include. The curve families' fitters
+are compiled as separate explicit-instance files (one per family of
+detail/family_list.hpp, generated from ../cmake/instances.cpp.in as the CMake
+build does) in parallel, so no file holds
 every Ceres problem. Environment:
   CURVECAST_INSTANCES_LIB=/path/libcurvecast_instances.a  link these instances (from a
       CMake build tree with position-independent code) instead of compiling them
@@ -23,24 +24,24 @@ if not os.path.isfile(os.path.join(INCLUDE, "curvecast", "curvecast.hpp")):
              f"{INCLUDE}/curvecast not found (pip install ./python from the repository's root)")
 
 
-def family_count():
-    """Number of families in families::AllFamilies (the instances template indexes them)."""
-    text = open(os.path.join(INCLUDE, "curvecast", "detail", "extern_templates.hpp")).read()
-    m = re.search(r"tuple_size<families::AllFamilies>::value\s*==\s*(\d+)", text)
-    if not m:
-        sys.exit("curvecast: cannot read the family count from detail/extern_templates.hpp")
-    return int(m.group(1))
+def family_names():
+    """The families of detail/family_list.hpp, one X(Name) per line, in registry order."""
+    text = open(os.path.join(INCLUDE, "curvecast", "detail", "family_list.hpp")).read()
+    names = re.findall(r"\n  X\(([A-Za-z0-9_]+)\)", text)
+    if not names:
+        sys.exit("curvecast: no X(Family) lines found in include/curvecast/detail/family_list.hpp")
+    return names
 
 
 def instance_sources():
-    """The per-family explicit-instance files, generated into build/instances/."""
+    """The per-family explicit-instance files, generated into build/instances/ as CMake does."""
     template = open(os.path.join(ROOT, "cmake", "instances.cpp.in")).read()
     out_dir = os.path.join(HERE, "build", "instances")
     os.makedirs(out_dir, exist_ok=True)
     sources = []
-    for i in range(family_count()):
-        path = os.path.join(out_dir, f"family_{i}.cpp")
-        text = template.replace("@CURVECAST_FAMILY_INDEX@", str(i))
+    for name in family_names():
+        path = os.path.join(out_dir, f"family_{name}.cpp")
+        text = template.replace("@CURVECAST_FAMILY@", name)
         if not os.path.exists(path) or open(path).read() != text:
             with open(path, "w") as f:
                 f.write(text)
@@ -71,4 +72,13 @@ ext = Pybind11Extension(
     cxx_std=17,
 )
 
-setup(ext_modules=[ext], cmdclass={"build_ext": build_ext})
+class BuildExt(build_ext):
+    """Always recompiles: setuptools does not track header dependencies, and stale
+    objects built against other headers must not be linked."""
+
+    def finalize_options(self):
+        super().finalize_options()
+        self.force = True
+
+
+setup(ext_modules=[ext], cmdclass={"build_ext": BuildExt})

@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$sanitize" = 1 ]; then bash scripts/deps.sh clang-14 libclang-rt-14-dev; else bash scripts/deps.sh; fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+# The Python module and its pytest suite (python/) build and run with the rest.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCURVECAST_BUILD_PYTHON=ON >/dev/null
 cmake --build build -j"$(nproc)"
 (cd build && ctest --output-on-failure -j"$(nproc)")
 

@@ -82,6 +82,29 @@ std::vector<std::vector<double>> per_curve(py::handle q, std::size_t n, const ch
 }  // namespace
 
 void init_batch(py::module_& m) {
+  // The C++ side of benchmarks/python_overhead.py: the same fit + predict + means
+  // as curvecast.fit(x, y, method, seed=seed).predict(x_query).mean, timed in C++.
+  m.def("_time_fit_predict", [](py::handle x, py::handle y, const std::string& method, py::handle x_query,
+                                int repeats, std::uint64_t seed) {
+    const curvecast::Observations obs(to_vector(x, "x"), to_vector(y, "y"), false);
+    const std::vector<double> xq = to_vector(x_query, "x_query");
+    std::vector<double> secs;
+    double sink = 0;
+    {
+      py::gil_scoped_release release;
+      for (int r = 0; r < repeats; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto ex = build_extrapolator(method, seed, json::object());
+        ex->fit(obs);
+        std::vector<double> means;
+        for (const auto& p : ex->predict_many(xq)) means.push_back(p.mean());
+        sink += means.back();
+        secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+    }
+    return py::make_tuple(to_numpy(secs), sink);
+  }, py::arg("x"), py::arg("y"), py::arg("method"), py::arg("x_query"), py::arg("repeats"), py::arg("seed") = 0,
+        "Benchmark support: seconds of each of `repeats` C++ fit + predict calls (and a checksum).");
   m.def("curve_seed", &curve_seed, py::arg("seed"), py::arg("index"), R"doc(
 The seed extrapolate_many gives curve `index` for its `seed` (independent of the
 thread count): fit(x, y, method, seed=curve_seed(seed, i)) reproduces curve i.

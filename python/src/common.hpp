@@ -13,8 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+// No Ceres here: only extrapolator.cpp (the factory) and scaling.cpp include it,
+// so the other binding files compile quickly.
 #include <curvecast/curvecast.hpp>
-#include <curvecast/factory.hpp>
+#include <curvecast/fit_result.hpp>
 #include <curvecast/json.hpp>
 
 namespace py = pybind11;
@@ -69,7 +71,8 @@ class OptionReader {
 void read_fit_options(OptionReader& r, curvecast::FitOptions& fit);
 
 /// The extrapolator `method` with `seed` and keyword options: make_extrapolator's
-/// construction, with the options applied to the struct of that method.
+/// construction, with the options applied to the struct of that method
+/// (defined in extrapolator.cpp).
 std::unique_ptr<curvecast::Extrapolator> build_extrapolator(const std::string& method, std::uint64_t seed,
                                                             const json& options);
 

@@ -1,4 +1,5 @@
 // EarlyStopper and Decision.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <sstream>
@@ -106,14 +107,14 @@ interval_level, warm_start, ls_num_starts). decide() releases the GIL while it f
                  method.is_none() ? curvecast::default_early_stopping_method() : method.cast<std::string>();
              auto out = std::make_unique<PyEarlyStopper>();
              out->method = name;
-             if (method_options.is_none()) {
-               out->s = std::make_unique<curvecast::EarlyStopper>(name, x_final, higher_is_better, o);
-             } else {
-               json mo = kwargs_to_json(method_options.cast<py::dict>());
-               (void)build_extrapolator(name, seed, mo);  // bad options raise now
-               curvecast::EarlyStopper::Factory f = [name, seed, mo] { return build_extrapolator(name, seed, mo); };
-               out->s = std::make_unique<curvecast::EarlyStopper>(std::move(f), x_final, higher_is_better, o);
-             }
+             // As the C++ EarlyStopper(name, ...) builds by name: least-squares methods
+             // get ls_num_starts starts unless method_options says otherwise.
+             json mo = method_options.is_none() ? json::object() : kwargs_to_json(method_options.cast<py::dict>());
+             const bool least_squares = name.rfind("ls:", 0) == 0 || curvecast::has_family(name);
+             if (least_squares && !mo.contains("num_starts")) mo["num_starts"] = std::max(1, o.ls_num_starts);
+             (void)build_extrapolator(name, seed, mo);  // an unknown name or bad option raises now
+             curvecast::EarlyStopper::Factory f = [name, seed, mo] { return build_extrapolator(name, seed, mo); };
+             out->s = std::make_unique<curvecast::EarlyStopper>(std::move(f), x_final, higher_is_better, o);
              return out;
            }),
            py::arg("x_final"), py::arg("higher_is_better") = false, py::arg("method") = py::none(),

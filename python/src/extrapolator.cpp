@@ -3,6 +3,8 @@
 #include <limits>
 #include <sstream>
 
+#include <curvecast/factory.hpp>
+
 #include "common.hpp"
 
 namespace ccpy {
@@ -482,7 +484,7 @@ Builds the extrapolator `method` (see methods()) with the seed and options and
 fits it to (x, y). Equivalent to Extrapolator(method, seed, **options).fit(x, y, higher_is_better).
 )doc");
 
-  m.def("methods", &curvecast::extrapolator_names,
+  m.def("methods", [] { return curvecast::extrapolator_names(); },
         "Every method name fit() and Extrapolator accept (last, the families, ls:*, ensemble, ensemble:lcpfn, mcmc:*).");
   m.def("families", [] {
     py::list out;

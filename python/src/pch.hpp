@@ -1,8 +1,8 @@
-// Precompiled for every binding file (build time only).
+// Precompiled for every binding file (build time only): pybind11 and the
+// Ceres-free part of curvecast. The factory and the scaling fits stay in the
+// files that need them.
 #include <pybind11/pybind11.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <curvecast/curvecast.hpp>
-#include <curvecast/factory.hpp>
-#include <curvecast/early_stopping.hpp>
 #include <curvecast/json.hpp>

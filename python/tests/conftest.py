@@ -12,8 +12,6 @@ import subprocess
 import numpy as np
 import pytest
 
-import curvecast
-
 
 @pytest.fixture(scope="session")
 def reference():
@@ -41,6 +39,7 @@ def data_dir():
 @pytest.fixture(scope="session")
 def cnn_curve(data_dir):
     """The first curve of the CIFAR-10 CNN set: (x, y, higher_is_better)."""
+    import curvecast  # not at the top: test_install.py runs without the module on the path
     s = curvecast.read_curve_set(os.path.join(data_dir, "curves", "cnn_cifar10_val_error_vs_epoch.json"))
     c = s.curves[0]
     return c.x, c.y, s.higher_is_better

@@ -105,3 +105,31 @@ def test_json_errors(tmp_path):
         curvecast.parse_curve_set("{")
     with pytest.raises(curvecast.JsonError):
         curvecast.parse_curve_set('{"curves": [{"id": "a", "x": [1, 2], "y": [1]}]}')
+
+
+def test_sharing_one_extrapolator_across_threads_fails_cleanly():
+    # fit() runs without the GIL; a query from another thread meanwhile raises
+    # UsageError (or succeeds once the fit is over): never a crash or a torn state.
+    import threading
+    x, y = synthetic_curve(20)
+    ex = curvecast.Extrapolator("ensemble", seed=1)
+    ex.fit(x, y)
+    outcomes = []
+
+    def refit():
+        for _ in range(3):
+            ex.fit(x, y * 1.01)
+            ex.fit(x, y)
+
+    t = threading.Thread(target=refit)
+    t.start()
+    while t.is_alive():
+        try:
+            outcomes.append(float(ex.predict(30.0).mean))
+        except curvecast.UsageError as e:
+            assert "another thread" in str(e)
+            outcomes.append(None)
+    t.join()
+    assert outcomes
+    # the last fit (cold: y does not extend y * 1.01) is the same as a fresh one
+    assert ex.predict(30.0).mean == curvecast.fit(x, y, method="ensemble", seed=1).predict(30.0).mean
