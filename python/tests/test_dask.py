@@ -135,7 +135,7 @@ def test_ragged_queries_are_padded_as_in_the_single_call(cluster):
 
 def test_killed_worker_partitions_are_recomputed(cluster):
     _, client = cluster
-    curves = make_curves(48, seed=7, points=15)
+    curves = make_curves(96, seed=7, points=15)
     ref = curvecast.extrapolate_many(curves, SEEDED, X_QUERY, threads=1, seed=3)
     pids = client.run(os.getpid)  # worker address -> process id
     result, error = {}, {}
