@@ -14,7 +14,7 @@ its full-length twin. The script prints the wall time of both searches, the
 epochs saved, the validation accuracy of the best completed run in each, and
 the test accuracy of the two chosen configurations.
 
-    /usr/bin/python3 python/examples/torch_early_stopping.py            # ~1-2 min on 2 cores
+    /usr/bin/python3 python/examples/torch_early_stopping.py            # ~75 s of CPU on one core
     /usr/bin/python3 python/examples/torch_early_stopping.py --epochs 10 --grid small   # a quick look
 """
 
