@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(cmake g++ make libceres-dev libeigen3-dev catch2 nlohmann-json3-dev
       python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest python3-setuptools
-      python3-pip python3-venv python3-matplotlib "$@")
+      python3-pip python3-venv python3-matplotlib python3-optuna python3-distributed "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
