@@ -7,6 +7,7 @@
 // grid point, for scripts/regime_cv.py (cross-validation grouped by task).
 //
 //   regime_cv --data taskset.json --cutoffs 0.2,0.4 --onset 0,0.05,0.1 --turn 0,0.02 --out grid.json
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -30,10 +31,18 @@ namespace {
 class Tunable : public curvecast::EnsemblePosterior {
  public:
   using curvecast::EnsemblePosterior::EnsemblePosterior;
+  void fit(const curvecast::Observations& obs) override {
+    curvecast::EnsemblePosterior::fit(obs);
+    const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
+    gain_ = std::abs((*hi - *lo) / norm_.y_scale);  // as EnsemblePosterior::fit_draws computes it
+  }
   void set_rates(double onset, double turn) {
     if (opt_.prior == curvecast::PriorKind::Default)
-      regime_ = curvecast::detail::RegimeChange::make(onset, turn, regime_.zr, regime_.z_bound);
+      regime_ = curvecast::detail::RegimeChange::make(onset, turn, gain_, regime_.zr, regime_.z_bound);
   }
+
+ private:
+  double gain_ = 0;
 };
 
 std::vector<double> parse_list(const std::string& s, const std::string& flag) {

@@ -40,7 +40,7 @@ def main():
             cs = [c for c in s["cases"] if keep(c["task"])]
             if cs:
                 vals.append(sum(c["ll"][g] for c in cs) / len(cs))
-        return sum(vals) / len(vals)
+        return sum(vals) / len(vals) if vals else float("-inf")
 
     def per_set(g, keep):
         out = []

@@ -32,7 +32,7 @@ PosteriorOptions without_changes() {
 
 CATCH_TEST_CASE("regime change: the hazard gives probabilities that grow with ln x and split by rate",
                 "[posterior][regime]") {
-  const auto rc = detail::RegimeChange::make(0.1, 0.05, 0.01, 1.0);  // a flat prefix: almost the full onset rate
+  const auto rc = detail::RegimeChange::make(0.1, 0.05, 0.01, 0.01, 1.0);  // a flat prefix: almost the full onset rate
   CATCH_CHECK(rc.onset == Approx(0.1 * std::exp(-0.1)));
   double on, turn;
   rc.probabilities(10, 10, &on, &turn);
@@ -42,12 +42,14 @@ CATCH_TEST_CASE("regime change: the hazard gives probabilities that grow with ln
   CATCH_CHECK(on + turn == Approx(1 - std::exp(-(rc.onset + 0.05) * 2.0)));
   CATCH_CHECK(on / turn == Approx(rc.onset / 0.05));
   // A prefix that gained half its headroom has (almost) no onset left; no bound, no onset.
-  CATCH_CHECK(detail::RegimeChange::make(0.1, 0.05, 0.5, 1.0).onset < 0.001);
-  CATCH_CHECK(detail::RegimeChange::make(0.1, 0.05, 0.0, std::nan("")).onset == 0);
+  CATCH_CHECK(detail::RegimeChange::make(0.1, 0.05, 0.5, 0.5, 1.0).onset < 0.001);
+  CATCH_CHECK(detail::RegimeChange::make(0.1, 0.05, 0.0, 1.0, std::nan("")).onset == 0);
   // The predictive mixture keeps its total weight.
   std::vector<double> w{1, 3}, mu{0.1, 0.12}, sd{0.01, 0.01};
   rc.extend(10 * std::exp(2.0), 10, w, mu, sd);
-  CATCH_CHECK(w.size() == 2 + 2 * detail::RegimeChange::kBins);
+  CATCH_CHECK(w.size() == 2 + (1 + detail::RegimeChange::kTurnScales) * detail::RegimeChange::kBins);
+  // A constant prefix is the flattest plateau: the full onset rate.
+  CATCH_CHECK(detail::RegimeChange::make(0.1, 0.05, 0.0, 1.0, 1.0).onset == Approx(0.1));
   double tot = 0;
   for (double v : w) tot += v;
   CATCH_CHECK(tot == Approx(4.0));

@@ -261,7 +261,9 @@ class EnsemblePosterior : public MixturePosterior {
     regime_ = {};
     if (opt_.prior == PriorKind::Default) {
       const double b = setup().best_bound(obs);
-      regime_ = detail::RegimeChange::make(opt_.onset_rate, opt_.turn_rate, zr_,
+      const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
+      const double gain = std::abs((*hi - *lo) / norm_.y_scale);  // 0 for a constant prefix
+      regime_ = detail::RegimeChange::make(opt_.onset_rate, opt_.turn_rate, gain, zr_,
                                            std::isfinite(b) ? norm_.z(b) : std::numeric_limits<double>::quiet_NaN());
     }
   }

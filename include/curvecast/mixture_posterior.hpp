@@ -152,7 +152,8 @@ class MixturePosterior : public Extrapolator {
         prev_var = std::max(prev_var, var);
         if (!changed && tj >= t_c) {
           const double v0 = curve_value(comp_[s], tj) + walk;
-          const double span = dir > 0 ? regime_.onset_span(v0) : regime_.turn_span(v0);
+          const double span = dir > 0 ? regime_.onset_span(v0)
+                                      : regime_.turn_span(v0) * detail::RegimeChange::turn_scale(rng.uniform());
           shift = std::isfinite(span) ? dir * share * span : 0.0;
           changed = true;
         }

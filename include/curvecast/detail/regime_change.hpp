@@ -2,7 +2,7 @@
 // Internal: regime changes beyond the data, the default ensemble posterior's
 // prior that a curve can change course after its last observation.
 //
-//   curvecast::detail::RegimeChange rc = curvecast::detail::RegimeChange::make(onset, turn, zr, z_bound);
+//   curvecast::detail::RegimeChange rc = curvecast::detail::RegimeChange::make(onset, turn, gain, zr, z_bound);
 //   rc.extend(t, t_last, w, mu_z, sd_z);   // adds the changed-regime components to a predictive (z units)
 //
 // Two shapes of change the smooth ensemble cannot anticipate from a prefix:
@@ -16,16 +16,17 @@
 // Data without a change are equally likely under both regimes, so the
 // posterior probability of a change after the data is its prior probability:
 // nothing to sample. The onset hazard is the option's rate on a flat prefix and
-// shrinks with the prefix's improvement: h_on = onset_rate * exp(-zr / 0.1),
-// zr = the prefix range as a share of the distance from its worst value to the
-// metric's bound (z units with headroom scaling; a curve that already improved
+// shrinks with the prefix's improvement: h_on = onset_rate * exp(-g / 0.1),
+// g = the prefix range as a share of the distance from its worst value to the
+// metric's bound (0 for a constant prefix) (z units with headroom scaling; a curve that already improved
 // by half its headroom has no onset left to make). Without a known bound there
 // is no plateau to break and h_on = 0.
 // Once changed, the value at t is the unchanged value plus an amount uniform
 // on [0, span] in the changed direction: onset spans the distance to the
 // bound (a learning run can go anywhere up to it); a turn spans the same
 // distance, at least one prefix range (a loss can double, an error rate can
-// rise by what it has gained). The amount, not its timing within (t_last, t],
+// rise by what it has gained), and with probability 1/4 each ten or a hundred
+// times that (divergence, a learner that degrades many-fold). The amount, not its timing within (t_last, t],
 // is what the predictive at one t sees, so a gradual change (a sigmoid in ln x
 // part way through) is covered by the same uniform amount. In the predictive
 // the uniform is a mixture of kBins Gaussians (each widened by the noise and
@@ -41,18 +42,27 @@ namespace curvecast::detail {
 struct RegimeChange {
   static constexpr int kBins = 8;               // Gaussians per changed-regime uniform in the predictive
   static constexpr double kPlateauScale = 0.1;  // onset hazard falls by e per 0.1 of headroom the prefix gained
+  // A turn's amount: uniform on [0, span], on [0, 10 span] or on [0, 100 span]
+  // with probabilities 1/2, 1/4, 1/4 (a diverging loss or an error that
+  // degrades many-fold is not bounded by what the prefix gained).
+  static constexpr int kTurnScales = 3;
+  static constexpr double kTurnShare[kTurnScales] = {0.5, 0.25, 0.25};
+  static constexpr double kTurnScale[kTurnScales] = {1.0, 10.0, 100.0};
 
   double onset = 0;     // onset hazard per unit ln t beyond the data (0: none)
   double turn = 0;      // turn hazard per unit ln t
   double zr = 1;        // prefix range, z units
   double z_bound = std::numeric_limits<double>::quiet_NaN();  // metric's best value, z units (NaN: none)
 
-  /// From the options' rates, the prefix range in z units and the bound in z units (NaN: none).
-  static RegimeChange make(double onset_rate, double turn_rate, double zr, double z_bound) {
+  /// From the options' rates, the prefix's gain (its range in z units, 0 for a
+  /// constant prefix), the unit of the spans (the prefix range in z units, 1
+  /// when it is 0) and the bound in z units (NaN: none).
+  static RegimeChange make(double onset_rate, double turn_rate, double gain, double zr, double z_bound) {
     RegimeChange r;
     r.zr = zr > 0 && std::isfinite(zr) ? zr : 1.0;
     r.z_bound = z_bound;
-    r.onset = std::isfinite(z_bound) ? onset_rate * std::exp(-r.zr / kPlateauScale) : 0.0;
+    const double g = gain >= 0 && std::isfinite(gain) ? gain : r.zr;
+    r.onset = std::isfinite(z_bound) ? onset_rate * std::exp(-g / kPlateauScale) : 0.0;
     r.turn = turn_rate;
     return r;
   }
@@ -113,7 +123,15 @@ struct RegimeChange {
       }
     };
     add(p_on, span_on, +1.0);
-    add(p_turn, span_turn, -1.0);
+    for (int j = 0; j < kTurnScales; ++j) add(p_turn * kTurnShare[j], span_turn * kTurnScale[j], -1.0);
+  }
+
+  /// A turn's span multiplier for a uniform u (kTurnScale with kTurnShare's probabilities).
+  static double turn_scale(double u) {
+    double c = 0;
+    for (int j = 0; j < kTurnScales; ++j)
+      if (u < (c += kTurnShare[j])) return kTurnScale[j];
+    return kTurnScale[kTurnScales - 1];
   }
 
   /// A joint path's change from uniforms u1 (when) and u2 (which): the change
