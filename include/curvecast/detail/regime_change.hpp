@@ -25,8 +25,8 @@
 // on [0, span] in the changed direction: onset spans the distance to the
 // bound (a learning run can go anywhere up to it); a turn spans the same
 // distance, at least one prefix range (a loss can double, an error rate can
-// rise by what it has gained), and with probability 1/4 each ten or a hundred
-// times that (divergence, a learner that degrades many-fold). The amount, not its timing within (t_last, t],
+// rise by what it has gained), and with probability 1/4 ten times that
+// (divergence, a learner that degrades many-fold). The amount, not its timing within (t_last, t],
 // is what the predictive at one t sees, so a gradual change (a sigmoid in ln x
 // part way through) is covered by the same uniform amount. In the predictive
 // the uniform is a mixture of kBins Gaussians (each widened by the noise and
@@ -42,12 +42,12 @@ namespace curvecast::detail {
 struct RegimeChange {
   static constexpr int kBins = 8;               // Gaussians per changed-regime uniform in the predictive
   static constexpr double kPlateauScale = 0.1;  // onset hazard falls by e per 0.1 of headroom the prefix gained
-  // A turn's amount: uniform on [0, span], on [0, 10 span] or on [0, 100 span]
-  // with probabilities 1/2, 1/4, 1/4 (a diverging loss or an error that
-  // degrades many-fold is not bounded by what the prefix gained).
-  static constexpr int kTurnScales = 3;
-  static constexpr double kTurnShare[kTurnScales] = {0.5, 0.25, 0.25};
-  static constexpr double kTurnScale[kTurnScales] = {1.0, 10.0, 100.0};
+  // A turn's amount: uniform on [0, span] or on [0, 10 span] with
+  // probabilities 3/4, 1/4 (a diverging loss or an error that degrades
+  // many-fold is not bounded by what the prefix gained).
+  static constexpr int kTurnScales = 2;
+  static constexpr double kTurnShare[kTurnScales] = {0.75, 0.25};
+  static constexpr double kTurnScale[kTurnScales] = {1.0, 10.0};
 
   double onset = 0;     // onset hazard per unit ln t beyond the data (0: none)
   double turn = 0;      // turn hazard per unit ln t
