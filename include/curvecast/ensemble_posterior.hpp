@@ -257,6 +257,15 @@ class EnsemblePosterior : public MixturePosterior {
       }
     }
     if (comp_.empty()) throw FitFailure("curvecast: " + name() + ": no usable posterior draw");
+    // Regime changes beyond the data: the default prior only (LC-PFN's prior stays exactly LC-PFN's).
+    regime_ = {};
+    if (opt_.prior == PriorKind::Default) {
+      const double b = setup().best_bound(obs);
+      const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
+      const double gain = std::abs((*hi - *lo) / norm_.y_scale);  // 0 for a constant prefix
+      regime_ = detail::RegimeChange::make(opt_.onset_rate, opt_.turn_rate, gain, zr_,
+                                           std::isfinite(b) ? norm_.z(b) : std::numeric_limits<double>::quiet_NaN());
+    }
   }
 
   /// Importance sample of the prior, resampled by marginal likelihood

@@ -29,6 +29,7 @@
 #include <Eigen/Core>
 
 #include "detail/basis_posterior.hpp"
+#include "detail/regime_change.hpp"
 #include "detail/rng.hpp"
 #include "diagnostics.hpp"
 #include "extrapolator.hpp"
@@ -77,15 +78,20 @@ class MixturePosterior : public Extrapolator {
     require_fitted();
     check_x(x);
     const double t = norm_.t(x);
-    std::vector<double> mu(comp_.size()), sd(comp_.size());
+    std::vector<double> w = comp_w_, mu(comp_.size()), sd(comp_.size());  // z units, then raw
     for (std::size_t s = 0; s < comp_.size(); ++s) {
       const Component& c = comp_[s];
       const bool beyond = t >= t_last_;
-      mu[s] = norm_.y(curve_value(c, t) + (beyond ? c.offset : 0.0));
-      sd[s] = std::max(norm_.sd(std::sqrt(c.sigma * c.sigma + disc_var(c, t))), 1e-300);
+      mu[s] = curve_value(c, t) + (beyond ? c.offset : 0.0);
+      sd[s] = std::sqrt(c.sigma * c.sigma + disc_var(c, t));
+    }
+    if (regime_.active()) regime_.extend(t, t_last_, w, mu, sd);  // changes beyond the data (detail/regime_change.hpp)
+    for (std::size_t s = 0; s < mu.size(); ++s) {
+      mu[s] = norm_.y(mu[s]);
+      sd[s] = std::max(norm_.sd(sd[s]), 1e-300);
       if (!std::isfinite(mu[s])) mu[s] = obs_.y.back();  // never propagate a NaN (documented fallback)
     }
-    Predictive p(comp_w_, std::move(mu), std::move(sd), obs_.higher_is_better);
+    Predictive p(std::move(w), std::move(mu), std::move(sd), obs_.higher_is_better);
     // The observed value cannot pass the metric's bound (an error
     // rate is >= 0; censor_bound(), default-prior ensemble only). The constraints hold the curves inside it only up to 10x
     // the last x, and the discrepancy and noise are Gaussian, so forecasts far
@@ -126,6 +132,15 @@ class MixturePosterior : public Extrapolator {
       // rate) or at 0 (fixed rate).
       double walk = 0, prev_var = 0;
       bool started = false;
+      // A regime change beyond the data (detail/regime_change.hpp): a step of
+      // a uniform share of its span at the change point t_c.
+      double t_c = std::numeric_limits<double>::infinity(), dir = 0, share = 0, shift = 0;
+      bool changed = false;
+      if (regime_.active()) {
+        const double u1 = rng.uniform(), u2 = rng.uniform();
+        share = rng.uniform();
+        t_c = regime_.change_point(t_last_, u1, u2, &dir);
+      }
       for (std::size_t j : order) {
         const double tj = norm_.t(xs[j]);
         const double var = disc_var(comp_[s], tj);
@@ -135,7 +150,14 @@ class MixturePosterior : public Extrapolator {
         }
         if (var > prev_var) walk += std::sqrt(var - prev_var) * rng.normal();
         prev_var = std::max(prev_var, var);
-        double v = norm_.y(curve_value(comp_[s], tj) + walk);
+        if (!changed && tj >= t_c) {
+          const double v0 = curve_value(comp_[s], tj) + walk;
+          const double span = dir > 0 ? regime_.onset_span(v0)
+                                      : regime_.turn_span(v0) * detail::RegimeChange::turn_scale(rng.uniform());
+          shift = std::isfinite(span) ? dir * share * span : 0.0;
+          changed = true;
+        }
+        double v = norm_.y(curve_value(comp_[s], tj) + walk + shift);
         if (with_noise) v += norm_.sd(comp_[s].sigma) * rng.normal();
         if (!std::isfinite(v)) v = norm_.y(norm_.z(obs_.y.back()) + walk);  // as predict(): never a NaN
         if (std::isfinite(bound)) v = obs_.higher_is_better ? std::min(v, bound) : std::max(v, bound);
@@ -242,6 +264,7 @@ class MixturePosterior : public Extrapolator {
   double constraint_acceptance_ = 1.0;
   double weight_ess_ = 0;
   double t_last_ = 1;
+  detail::RegimeChange regime_;  // changes beyond the data (inactive unless a posterior sets it in fit_draws)
 };
 
 }  // namespace curvecast
