@@ -53,8 +53,8 @@ struct PosteriorOptions {
   double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
-  double onset_rate = 0.05;              ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp; chosen by cross-validation grouped by task, scripts/regime_cv.py); 0 = none
-  double turn_rate = 0.01;               ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data (chosen as onset_rate); 0 = none
+  double onset_rate = 0;                 ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp); 0 = none (default); 0.05 is the value cross-validation grouped by task chose (scripts/regime_cv.py, docs/results.md)
+  double turn_rate = 0;                  ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data; 0 = none (default); cross-validation chose 0.01
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
   int warm_burn_in = 15;                 ///< burn-in steps of a warm-started refit
   int warm_steps = 50;                   ///< kept steps of a warm-started refit
