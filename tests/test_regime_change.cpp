@@ -22,14 +22,9 @@ Observations chance_plateau(int n, std::uint64_t seed) {
   for (int i = 1; i <= n; ++i) o.push_back(i, std::log(2.0) + 0.004 * r.normal());
   return o;
 }
-// The rates that cross-validation grouped by task chose (docs/results.md);
+// The rates that cross-validation grouped by task chose ("ensemble:regime");
 // regime changes are off by default.
-PosteriorOptions with_changes() {
-  PosteriorOptions o;
-  o.onset_rate = 0.05;
-  o.turn_rate = 0.01;
-  return o;
-}
+PosteriorOptions with_changes() { return PosteriorOptions::with_regime_changes(); }
 PosteriorOptions without_changes() {
   PosteriorOptions o;
   o.onset_rate = 0;

@@ -75,6 +75,14 @@ struct PosteriorOptions {
     o.prior = PriorKind::LcPfn;
     return o;
   }
+  /// The default prior with regime changes beyond the data ("ensemble:regime"):
+  /// the rates that cross-validation grouped by task chose (docs/results.md).
+  static PosteriorOptions with_regime_changes() {
+    PosteriorOptions o;
+    o.onset_rate = 0.05;
+    o.turn_rate = 0.01;
+    return o;
+  }
 
   void validate() const {
     auto bad = [](const std::string& w) { throw InvalidOptions("curvecast: PosteriorOptions: " + w); };

@@ -21,6 +21,8 @@ void read_posterior_options(OptionReader& r, curvecast::PosteriorOptions& p, boo
   r.get("prior_draws", p.prior_draws);
   r.get("kde_fraction", p.kde_fraction);
   r.get("exact_lcpfn_prior", p.exact_lcpfn_prior);
+  if (ensemble) r.get("onset_rate", p.onset_rate);
+  if (ensemble) r.get("turn_rate", p.turn_rate);
   r.get("start_ess", p.start_ess);
   r.get("coefficient_draws", p.coefficient_draws);
   r.get("max_components", p.max_components);
@@ -56,11 +58,13 @@ std::unique_ptr<curvecast::Extrapolator> build_extrapolator(const std::string& m
   (void)curvecast::make_extrapolator(method, fo);
   OptionReader r(options, "method '" + method + "'");
   std::unique_ptr<curvecast::Extrapolator> ex;
-  if (method == "ensemble" || method == "ensemble:lcpfn" || method.rfind("mcmc:", 0) == 0) {
+  if (method == "ensemble" || method == "ensemble:lcpfn" || method == "ensemble:regime" ||
+      method.rfind("mcmc:", 0) == 0) {
     const bool ensemble = method.rfind("mcmc:", 0) != 0;
-    curvecast::PosteriorOptions p = method == "ensemble"         ? curvecast::PosteriorOptions{}
-                                    : method == "ensemble:lcpfn" ? curvecast::PosteriorOptions::lcpfn()
-                                                                 : curvecast::PosteriorOptions::single(method.substr(5));
+    curvecast::PosteriorOptions p = method == "ensemble"          ? curvecast::PosteriorOptions{}
+                                    : method == "ensemble:lcpfn"  ? curvecast::PosteriorOptions::lcpfn()
+                                    : method == "ensemble:regime" ? curvecast::PosteriorOptions::with_regime_changes()
+                                                                  : curvecast::PosteriorOptions::single(method.substr(5));
     p.seed = seed;
     read_posterior_options(r, p, ensemble);
     r.finish();
@@ -342,7 +346,7 @@ Extrapolator(method="ensemble", seed=0, **options)
 Fits a partial learning curve and predicts its continuation with uncertainty.
 `method` is any name of curvecast.methods(): "last", a family ("pow3", "mmf4", ...),
 "ls:akaike", "ls:best-aicc", "ls:best-holdout", "ensemble", "ensemble:lcpfn",
-"mcmc:<family>". Options are the fields of that method's C++ options struct
+"ensemble:regime", "mcmc:<family>". Options are the fields of that method's C++ options struct
 (FitOptions for families and ls:*, plus families/holdout_fraction for ls:*;
 PosteriorOptions for ensemble and mcmc:*); unknown ones raise InvalidOptions.
 
