@@ -256,10 +256,10 @@ int main(int argc, char** argv) {
                     "Epoch MLE");
         for (int k = 0; k < 5; ++k) {
           auto tr = [k](const double* q) { return k < 3 ? std::exp(q[k]) : q[k]; };
-          const cs::Interval iv = cs::summarise(post.derive(tr), tr(mapp.data()), 0.9);
-          std::printf("  %-6s %12.5g %12.5g %12.5g %12.5g %12.4g %14.5g  (bootstrap SE %.4g)\n", nm[k], iv.estimate,
-                      iv.median, iv.lower, iv.upper, iv.se, epoch_mle[k], boot_se[k]);
-          pj[nm[k]] = iv_json(iv);
+          const cs::Interval piv = cs::summarise(post.derive(tr), tr(mapp.data()), 0.9);
+          std::printf("  %-6s %12.5g %12.5g %12.5g %12.5g %12.4g %14.5g  (bootstrap SE %.4g)\n", nm[k], piv.estimate,
+                      piv.median, piv.lower, piv.upper, piv.se, epoch_mle[k], boot_se[k]);
+          pj[nm[k]] = iv_json(piv);
           pj[nm[k]]["epoch_mle"] = epoch_mle[k];
         }
         pj["acceptance_rate"] = post.acceptance_rate;
