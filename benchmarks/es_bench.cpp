@@ -40,6 +40,10 @@
 // worker threads, each curve with its own seed derived from --seed and the
 // curve's index, so the output does not depend on the thread count (times aside).
 //
+// Data: --data FILE, default the bundled data/curves/taskset_imdb_rnn_val_loss.json
+// (TaskSet, 1307 runs of 12 tasks); the file and its `source` are printed first and
+// recorded in the --out JSON ("data", "source").
+//
 // Usage: es_bench [--data FILE] [--seeds N] [--thresholds a,b,...] [--threads N]
 //                 [--method NAME] [--seed S] [--min-points K] [--no-plateau-cut] [--plateau-delta D] [--plateau-patience F]
 //                 [--confirmations K] [--max-extrapolation R] [--cost points|sum-x|last-x] [--max-tasks N]
@@ -68,6 +72,7 @@
 
 #include <curvecast/curvecast.hpp>
 #include "support/cli.hpp"
+#include "support/data.hpp"
 #include <curvecast/early_stopping.hpp>
 #include <curvecast/factory.hpp>
 
@@ -150,7 +155,7 @@ struct Row {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
+  std::string data = cc::bench::bundled("curves/taskset_imdb_rnn_val_loss.json");
   std::string out_path, decisions_path, method = cc::default_early_stopping_method();
   int seeds = 5, threads = 1;
   long max_tasks = 0, max_curves = 0;
@@ -217,6 +222,9 @@ int main(int argc, char** argv) {
     const auto t_start = std::chrono::steady_clock::now();
     const cc::CurveSet set = cc::read_curve_set(data);
     const bool hib = set.higher_is_better;
+    std::printf("data: %s\n  %s: %s vs %s, %s\n", data.c_str(), set.source.c_str(), set.y_name.c_str(),
+                set.x_name.c_str(), hib ? "higher is better" : "lower is better");
+    std::fflush(stdout);
 
     // Tasks in order of first appearance; optional seeded subsets.
     std::vector<std::string> task_names;
@@ -520,6 +528,7 @@ int main(int argc, char** argv) {
     if (!out_path.empty()) {
       nlohmann::json j;
       j["data"] = data;
+      j["source"] = set.source;
       j["method"] = method;
       j["seeds"] = seeds;
       j["seed"] = base_seed;

@@ -1,15 +1,18 @@
 // Speed of single-family least-squares fits, per family, on 20- and 50-point
 // real curves: median CPU microseconds per fit, one thread.
 //
-// Curves: the first --curves curves of shared/data/curves/cnn_cifar10 (20-point
-// prefixes of its 40 epochs) and of taskset_imdb_rnn_val_loss (50-point prefixes
-// of its 51 evaluations); synthetic power-law curves (seed 1) when the data folder
-// is absent. For each (family, curve) it times a single-start fit (data-driven
+// Curves: the first --curves curves of two curve sets, by default the bundled
+// data/curves/lcdb11_val_error_vs_trainsize.json (20-point prefixes; every LCDB
+// curve has at least 20 points) and data/curves/taskset_imdb_rnn_val_loss.json
+// (50-point prefixes of its 51 evaluations). --set20 FILE / --set50 FILE name
+// other sets; --data DIR takes the 20-point prefixes from the CIFAR-10 CNN curves
+// in DIR/curves/cnn_cifar10_val_error_vs_epoch.json (not bundled: data/README.md,
+// "Data that is not bundled"). For each (family, curve) it times a single-start fit (data-driven
 // start, the unit scipy's curve_fit is compared with) and the default multi-start
 // fit, and with --out writes every case (normalised data, start, bounds, costs,
 // times) so that scripts/fit_speed_scipy.py can fit the same problems with scipy.
 //
-// Usage: fit_speed [--data DIR] [--curves K] [--repeats R] [--families a,b] [--out FILE]
+// Usage: fit_speed [--set20 FILE] [--set50 FILE] [--data DIR] [--curves K] [--repeats R] [--families a,b] [--out FILE]
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
@@ -21,6 +24,7 @@
 
 #include <curvecast/curvecast.hpp>
 #include "support/cli.hpp"
+#include "support/data.hpp"
 #include <curvecast/least_squares.hpp>
 
 using namespace curvecast;
@@ -35,7 +39,8 @@ double cpu_us() {
 
 namespace {
 struct Args {
-  std::string data = CURVECAST_DATA_DIR;
+  std::string set20 = curvecast::bench::bundled("curves/lcdb11_val_error_vs_trainsize.json");
+  std::string set50 = curvecast::bench::bundled("curves/taskset_imdb_rnn_val_loss.json");
   int curves = 10, repeats = 15;
   std::vector<std::string> families;
   std::string out;
@@ -47,26 +52,24 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-std::vector<Observations> load(const std::string& path, std::size_t n_points, int k, bool& real) {
+// The first k curves of `path` with at least n_points points, as n_points-point prefixes.
+std::vector<Observations> load(const std::string& path, std::size_t n_points, int k) {
   std::vector<Observations> out;
-  if (std::ifstream(path).good()) {
-    const CurveSet set = read_curve_set(path);
-    for (const auto& c : set.curves) {
-      if (static_cast<int>(out.size()) >= k) break;
-      if (c.x.size() >= n_points) out.push_back(c.observations(set.higher_is_better).prefix(n_points));
-    }
-    real = true;
-    return out;
+  const CurveSet set = read_curve_set(path);
+  for (const auto& c : set.curves) {
+    if (static_cast<int>(out.size()) >= k) break;
+    if (c.x.size() >= n_points) out.push_back(c.observations(set.higher_is_better).prefix(n_points));
   }
-  detail::Rng rng(1);
-  for (int i = 0; i < k; ++i) {
-    Observations o;
-    const double c = 0.1 + 0.3 * rng.uniform(), a = 0.5 + rng.uniform(), al = 0.2 + rng.uniform();
-    for (std::size_t j = 1; j <= n_points; ++j) o.push_back(j, c + a * std::pow(j, -al) + 0.01 * rng.normal());
-    out.push_back(o);
-  }
-  real = false;
+  if (out.empty())
+    throw InvalidInput(path + " has no curve with at least " + std::to_string(n_points) + " points");
   return out;
+}
+
+// A set's short name for the table and the --out cases: its file name up to the first '_'.
+std::string set_label(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return name.substr(0, name.find_first_of("_."));
 }
 
 template <class F>
@@ -149,24 +152,33 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (k == "--curves" || k == "--repeats") continue;
-    if (k == "--data") a.data = next();
-    else if (k == "--families") {
+    if (k == "--set20") a.set20 = next();
+    else if (k == "--set50") a.set50 = next();
+    else if (k == "--data") {
+      const std::string dir = next();
+      const std::string cifar = "curves/cnn_cifar10_val_error_vs_epoch.json";
+      if (!curvecast::bench::has_file(dir, cifar)) {
+        std::cerr << "fit_speed: " << curvecast::bench::not_bundled(cifar, dir) << "\n";
+        return 2;
+      }
+      a.set20 = dir + "/" + cifar;
+    } else if (k == "--families") {
       std::stringstream ss(next());
       for (std::string f; std::getline(ss, f, ',');) a.families.push_back(canonical_family_name(f));
     } else if (k == "--out") a.out = next();
     else {
-      std::cerr << "usage: fit_speed [--data DIR] [--curves K] [--repeats R] [--families a,b] [--out FILE]\n";
+      std::cerr << "usage: fit_speed [--set20 FILE] [--set50 FILE] [--data DIR] [--curves K] [--repeats R] [--families a,b] [--out FILE]\n";
       return k == "--help" ? 0 : 2;
     }
   }
   try {
     for (const auto& f : a.families) find_family(f);
-    bool real20 = false, real50 = false;
-    const auto c20 = load(a.data + "/curves/cnn_cifar10_val_error_vs_epoch.json", 20, a.curves, real20);
-    const auto c50 = load(a.data + "/curves/taskset_imdb_rnn_val_loss.json", 50, a.curves, real50);
-    std::printf("curves: %zu x 20 points (%s), %zu x 50 points (%s); %d repeats, median per curve, then median over curves\n",
-                c20.size(), real20 ? "cnn_cifar10 prefixes" : "synthetic", c50.size(),
-                real50 ? "taskset prefixes" : "synthetic", a.repeats);
+    const auto c20 = load(a.set20, 20, a.curves);
+    const auto c50 = load(a.set50, 50, a.curves);
+    const std::string name20 = set_label(a.set20), name50 = set_label(a.set50);
+    std::printf("data: %s (20-point prefixes), %s (50-point prefixes)\n", a.set20.c_str(), a.set50.c_str());
+    std::printf("curves: %zu x 20 points, %zu x 50 points; %d repeats, median per curve, then median over curves\n",
+                c20.size(), c50.size(), a.repeats);
     std::printf("%-14s %-8s %4s %12s %12s %12s %12s %6s\n", "family", "set", "n", "us/fit(1st)", "us/fit(def)",
                 "cost(1st)", "cost(def)", "fails");
     nlohmann::json cases = nlohmann::json::array();
@@ -176,8 +188,8 @@ int main(int argc, char** argv) {
             using F = decltype(f);
             if (!a.families.empty() && std::find(a.families.begin(), a.families.end(), F::kName) == a.families.end())
               return;
-            bench_family<F>(c20, "cifar20", a, cases);
-            bench_family<F>(c50, "taskset50", a, cases);
+            bench_family<F>(c20, name20.c_str(), a, cases);
+            bench_family<F>(c50, name50.c_str(), a, cases);
           };
           (one(fam), ...);
         },

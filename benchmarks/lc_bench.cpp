@@ -33,6 +33,7 @@
 #include "support/runner.hpp"
 #include <curvecast/curvecast.hpp>
 #include "support/cli.hpp"
+#include "support/data.hpp"
 #include "support/svg.hpp"
 #include <curvecast/factory.hpp>
 
@@ -40,7 +41,7 @@ namespace {
 
 const char* kUsage =
     "usage: lc_bench [options]\n"
-    "  --data FILE        curve set (uniform JSON); default CURVECAST_DATA_DIR/curves/cnn_cifar10_val_error_vs_epoch.json\n"
+    "  --data FILE        curve set (uniform JSON); default the bundled data/curves/taskset_imdb_rnn_val_loss.json\n"
     "  --methods a,b,..   methods by factory name (default last,pow4,mmf4,ls:akaike; see --list-methods)\n"
     "  --cutoffs f,g,..   cutoff fractions in (0,1) (default 0.1,0.2,0.4,0.8)\n"
     "  --ids FILE         JSON list of curve ids to restrict to\n"
@@ -194,7 +195,7 @@ void print_table(const std::vector<curvecast::bench::Aggregate>& aggs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
+  std::string data = curvecast::bench::bundled("curves/taskset_imdb_rnn_val_loss.json");
   std::string ids_file, out_file, plots_dir;
   std::size_t limit = 0, sample = 0, plot_curves = 4;
   bool progress = true;

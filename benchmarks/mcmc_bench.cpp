@@ -1,10 +1,11 @@
 // mcmc_bench: speed and quality of the Bayesian posterior extrapolators.
 //
 //   mcmc_bench speed [--file F] [--n 50] [--curves 40] [--method ensemble:lcpfn]
+//       (--file: a curve set; default the bundled data/lcpfn_prior/prior_draws_seed1_1000.json)
 //       milliseconds per curve for a fit on an n-point prefix, effective samples
 //       per second, split R-hat of the predicted final value, a warm refit, and
 //       the least-squares fits of the same curves in the same run.
-//   mcmc_bench score --file F [--methods a,b] [--cutoffs 0.1,0.2] [--every 1] [--limit N]
+//   mcmc_bench score [--file F] [--methods a,b] [--cutoffs 0.1,0.2] [--every 1] [--limit N]
 //       the extrapolation protocol (docs/protocol.md)
 //       on a curve set: mean ll (per-point log densities floored at -50), mse,
 //       cover90, floored points, failures, seconds per case. A scorer of our own
@@ -21,6 +22,7 @@
 
 #include <curvecast/curvecast.hpp>
 #include "support/cli.hpp"
+#include "support/data.hpp"
 #include <curvecast/factory.hpp>
 #include <curvecast/posterior.hpp>
 #include <fstream>
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
   auto geti = [&](const char* k, const std::string& d) { return bench::parse_int_count(get(k, d), k); };
   auto getd = [&](const char* k, const std::string& d) { return bench::parse_number(get(k, d), k); };
   const std::string file =
-      get("--file", std::string(CURVECAST_DATA_DIR) + "/lcpfn_prior/prior_seed1_1000.json");
+      get("--file", bench::bundled("lcpfn_prior/prior_draws_seed1_1000.json"));
   try {
     const CurveSet set = read_curve_set(file);
     if (mode == "speed") {

@@ -2,7 +2,15 @@
 // numbers (see docs/references.md, Scaling laws), and times the 4500-start Chinchilla fit and its bootstrap.
 //
 //   build/benchmarks/scaling_bench [--data DIR] [--out FILE.json] [--threads N]
-//                                  [--resamples R] [--seed S] [--repeat K]
+//                                  [--resamples R] [--seed S] [--repeat K] [--fit-only]
+//
+// Data: the Gadre et al. reproduction runs on the bundled data/gadre2024_mlfoundations_scaling.
+// The Chinchilla and BNSL data are not bundled (no licence to redistribute them): they are read
+// from DIR/chinchilla/svg_extracted_data.csv and DIR/bnsl/bnsl_4digit_addition.csv, DIR being
+// --data, else the environment variable CURVECAST_DATA_DIR, else the folder CMake was configured
+// with. A reproduction whose file is absent is reported as skipped (with where to get the file),
+// not as a failure; the output and the JSON's "data" name every data set used or skipped.
+// --fit-only needs the Chinchilla data (exit 2 without it).
 //
 // Reproductions:
 //  - Chinchilla replication (Besiroglu et al. 2024, arXiv:2404.10102) on the 240 retained
@@ -24,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli.hpp"
+#include "support/data.hpp"
 #include <curvecast/scaling.hpp>
 
 namespace cs = curvecast::scaling;
@@ -65,7 +74,7 @@ double bnsl_grid_value(const double* p, double x) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data_dir = CURVECAST_DATA_DIR, out_path;
+  std::string data_flag, out_path;
   int threads = 2, resamples = 4000, repeat = 3;
   std::uint64_t seed = 42;
   bool fit_only = false;
@@ -88,12 +97,14 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (a == "--threads" || a == "--resamples" || a == "--seed" || a == "--repeat") continue;
-    if (a == "--data") data_dir = next();
+    if (a == "--data") data_flag = next();
     else if (a == "--out") out_path = next();
     else if (a == "--fit-only") fit_only = true;
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: scaling_bench [--data DIR] [--out FILE.json] [--threads N] [--resamples R] "
                    "[--seed S] [--repeat K] [--fit-only]\n"
+                   "  --data DIR: folder of the data sets that are not bundled (DIR/chinchilla, DIR/bnsl;\n"
+                   "              default: the environment variable CURVECAST_DATA_DIR, else " CURVECAST_DATA_DIR ")\n"
                    "  --fit-only: only the timed 4500-start Chinchilla fit (used by scripts/scaling_scipy.py)\n";
       return 0;
     } else {
@@ -101,103 +112,165 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  const std::string data_dir = curvecast::bench::user_data_dir(data_flag);
+  const std::string chin_file = "chinchilla/svg_extracted_data.csv", bnsl_file = "bnsl/bnsl_4digit_addition.csv",
+                    gadre_file = "gadre2024_mlfoundations_scaling/gadre2024_flat.csv";
+  const bool have_chin = curvecast::bench::has_file(data_dir, chin_file);
+  const bool have_bnsl = curvecast::bench::has_file(data_dir, bnsl_file);
+  if (fit_only && !have_chin) {
+    std::cerr << "scaling_bench: --fit-only: " << curvecast::bench::not_bundled(chin_file, data_dir) << "\n";
+    return 2;
+  }
+  // Every data set, used or skipped (printed first, and the JSON's "data").
+  json data_sets = json::object();
+  auto note = [&](const char* name, const std::string& dir, const std::string& file, bool found, bool bundled) {
+    const std::string path = dir + "/" + file;
+    if (found)
+      data_sets[name] = {{"status", "used"}, {"file", path}, {"bundled", bundled}};
+    else
+      data_sets[name] = {{"status", "skipped: not bundled"}, {"file", path}, {"bundled", false},
+                         {"how_to_get", curvecast::bench::not_bundled(file, dir)}};
+    if (found) std::printf("data %-20s %s\n", name, path.c_str());
+    else std::printf("data %-20s skipped: not bundled, not in %s (get it as data/README.md, \"Data that is not "
+                     "bundled\", says, then --data DIR)\n", name, dir.c_str());
+  };
+  const std::string bundled_dir = CURVECAST_BUNDLED_DATA_DIR;
+  note("chinchilla", data_dir, chin_file, have_chin, false);
+  note("bnsl_4digit_addition", data_dir, bnsl_file, have_bnsl, false);
+  note("gadre2024_rpj", bundled_dir, gadre_file, true, true);
+  std::fflush(stdout);
   try {
     std::vector<Row> rows;
     json fits = json::object(), timing = json::object();
+    timing["threads"] = threads;
+    double fit_median = NAN, fit_cpu_median = NAN, boot_seconds = NAN, boot_cpu = NAN;
 
     // ------------------------------------------------------------------ Chinchilla
-    const cs::ScalingData chin = cs::load_chinchilla(data_dir);
-    cs::ScalingFitOptions fo;  // Huber delta 1e-3, log space, the 4500-start grid
-    fo.num_threads = threads;
-    std::vector<double> fit_secs, fit_cpu;
-    cs::ScalingFit fit;
-    for (int r = 0; r < repeat; ++r) {
-      const std::clock_t c0 = std::clock();
-      fit = cs::fit_law<cs::Chinchilla>(chin, fo);
-      fit_cpu.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
-      fit_secs.push_back(fit.seconds);
-    }
-    const double fit_median = median(fit_secs);
-    std::printf("Chinchilla replication: %zu points, %d starts, %d converged, %d reached the best objective "
-                "(%.1f%%)\n",
-                chin.size(), fit.num_starts, fit.num_converged_starts, fit.num_starts_at_best,
-                100.0 * fit.num_starts_at_best / fit.num_starts);
-    if (fit_only) {
-      std::printf("4500-start fit: objective %.10e, median %.4f s wall, median CPU %.4f s over %d runs (%d threads)\n",
-                  fit.objective, fit_median, median(fit_cpu), repeat, threads);
-      if (!out_path.empty()) {
-        json out{{"objective", fit.objective},
-                 {"params", fit.params},
-                 {"num_starts_at_best", fit.num_starts_at_best},
-                 {"wall_seconds", fit_secs},
-                 {"cpu_seconds", fit_cpu},
-                 {"threads", threads}};
-        std::ofstream f(out_path);
-        f << out.dump(2) << "\n";
+    if (have_chin) {
+      const cs::ScalingData chin = cs::load_chinchilla(data_dir);
+      cs::ScalingFitOptions fo;  // Huber delta 1e-3, log space, the 4500-start grid
+      fo.num_threads = threads;
+      std::vector<double> fit_secs, fit_cpu;
+      cs::ScalingFit fit;
+      for (int r = 0; r < repeat; ++r) {
+        const std::clock_t c0 = std::clock();
+        fit = cs::fit_law<cs::Chinchilla>(chin, fo);
+        fit_cpu.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+        fit_secs.push_back(fit.seconds);
       }
-      return 0;
+      fit_median = median(fit_secs);
+      fit_cpu_median = median(fit_cpu);
+      std::printf("Chinchilla replication: %zu points, %d starts, %d converged, %d reached the best objective "
+                  "(%.1f%%)\n",
+                  chin.size(), fit.num_starts, fit.num_converged_starts, fit.num_starts_at_best,
+                  100.0 * fit.num_starts_at_best / fit.num_starts);
+      if (fit_only) {
+        std::printf("4500-start fit: objective %.10e, median %.4f s wall, median CPU %.4f s over %d runs (%d threads)\n",
+                    fit.objective, fit_median, median(fit_cpu), repeat, threads);
+        if (!out_path.empty()) {
+          json out{{"objective", fit.objective},
+                   {"params", fit.params},
+                   {"num_starts_at_best", fit.num_starts_at_best},
+                   {"wall_seconds", fit_secs},
+                   {"cpu_seconds", fit_cpu},
+                   {"threads", threads}};
+          std::ofstream f(out_path);
+          f << out.dump(2) << "\n";
+        }
+        return 0;
+      }
+      rows.push_back({"chinchilla", "objective", fit.objective, 1.01827402e-3, 1e-6, "rel"});
+      const double ref[5] = {6.16925, 7.67016, 0.59731, 0.34731, 0.36717};
+      for (int k = 0; k < 5; ++k) rows.push_back({"chinchilla", fit.param_names[k], fit.params[k], ref[k], 1e-4, "abs"});
+      const cs::ChinchillaParams est = cs::ChinchillaParams::from_log(fit.params);
+      rows.push_back({"chinchilla", "loss(70B params, 1.4T tokens)", est.loss(70e9, 1.4e12), 1.9734, 1e-3, "abs"});
+
+      cs::BootstrapOptions bo;
+      bo.num_resamples = resamples;
+      bo.seed = seed;
+      bo.num_threads = threads;
+      const std::clock_t bc0 = std::clock();
+      const cs::BootstrapResult boot = cs::bootstrap_law<cs::Chinchilla>(chin, fit, fo, bo);
+      boot_cpu = static_cast<double>(std::clock() - bc0) / CLOCKS_PER_SEC;
+      boot_seconds = boot.seconds;
+      std::printf("Bootstrap: %d resamples (seed %llu), %d failed refits, %.3f s\n", resamples,
+                  static_cast<unsigned long long>(seed), boot.num_failed, boot.seconds);
+      const double level = 0.8;
+      const cs::Interval iA = cs::summarise(boot.derive([](const double* p) { return std::exp(p[0]); }), est.A, level);
+      const cs::Interval iB = cs::summarise(boot.derive([](const double* p) { return std::exp(p[1]); }), est.B, level);
+      const cs::Interval iE = cs::summarise(boot.derive([](const double* p) { return std::exp(p[2]); }), est.E, level);
+      const cs::Interval ial = cs::summarise(boot.column(3), est.alpha, level);
+      const cs::Interval ibe = cs::summarise(boot.column(4), est.beta, level);
+      rows.push_back({"chinchilla", "bootstrap SE of A", iA.se, 124.52, 0.10, "rel"});
+      rows.push_back({"chinchilla", "bootstrap SE of B", iB.se, 1293.28, 0.10, "rel"});
+      rows.push_back({"chinchilla", "bootstrap SE of E", iE.se, 0.0257, 0.10, "rel"});
+      rows.push_back({"chinchilla", "bootstrap SE of alpha", ial.se, 0.0154, 0.10, "rel"});
+      rows.push_back({"chinchilla", "bootstrap SE of beta", ibe.se, 0.0206, 0.10, "rel"});
+
+      const double C = 5.88e23;
+      const cs::AllocationSummary al = cs::allocation_intervals(est, boot.params, C, level);
+      rows.push_back({"chinchilla", "exponent a = beta/(alpha+beta)", al.a.estimate, 0.5126, 0.020, "abs"});
+      rows.push_back({"chinchilla", "bootstrap SE of exponent a", al.a.se, 0.020, 0.10, "rel"});
+      rows.push_back({"chinchilla", "tokens per parameter at C=5.88e23", al.tokens_per_param.estimate, 18.3, 0.05, "rel"});
+      rows.push_back({"chinchilla", "bootstrap median tokens/param at C=5.88e23", al.tokens_per_param.median, 17.2,
+                      0.10, "rel"});
+      rows.push_back({"chinchilla", "bootstrap 10th pct tokens/param", al.tokens_per_param.lower, 9.9, 0.10, "rel"});
+      rows.push_back({"chinchilla", "bootstrap 90th pct tokens/param", al.tokens_per_param.upper, 29.0, 0.10, "rel"});
+      rows.push_back({"chinchilla", "time of the 4500-start fit (s, median)", fit_median, 1.0, 0.0, "max"});
+      rows.push_back({"chinchilla", "time of the bootstrap (s)", boot.seconds, 10.0, 0.0, "max"});
+
+      json cf;
+      for (int k = 0; k < 5; ++k) cf[fit.param_names[k]] = fit.params[k];
+      cf["A"] = est.A, cf["B"] = est.B, cf["E"] = est.E;
+      cf["objective"] = fit.objective;
+      cf["num_starts"] = fit.num_starts;
+      cf["num_starts_at_best"] = fit.num_starts_at_best;
+      cf["num_converged_starts"] = fit.num_converged_starts;
+      auto& iv = iv_json;
+      cf["bootstrap"] = {{"resamples", resamples}, {"seed", seed}, {"failed", boot.num_failed},
+                         {"A", iv(iA)}, {"B", iv(iB)}, {"E", iv(iE)}, {"alpha", iv(ial)}, {"beta", iv(ibe)}};
+      cf["allocation"] = {{"compute", C}, {"a", iv(al.a)}, {"b", iv(al.b)}, {"N_opt", iv(al.n_opt)},
+                          {"D_opt", iv(al.d_opt)}, {"tokens_per_param", iv(al.tokens_per_param)}};
+      fits["chinchilla"] = cf;
+      timing["chinchilla_fit_seconds"] = fit_secs;
+      timing["chinchilla_fit_median_seconds"] = fit_median;
+      timing["chinchilla_fit_cpu_seconds"] = fit_cpu;
+      timing["bootstrap_seconds"] = boot.seconds;
+      timing["bootstrap_cpu_seconds"] = boot_cpu;
+
+      // ------------------------------------------------------------------ Chinchilla posterior
+      {
+        cs::PosteriorOptions po;  // Huber density (k = 1.345) with a fitted scale, flat priors
+        po.seed = seed;
+        po.num_threads = 1;
+        const cs::PosteriorResult post = cs::sample_posterior<cs::Chinchilla>(chin, fit.params, po);
+        const auto mapp = post.best();
+        std::printf("Chinchilla posterior (Huber density k=%.3f, %d walkers x %d steps, burn-in %d): acceptance %.2f, "
+                    "%.2f s\n",
+                    po.huber_k, po.num_walkers, po.num_steps, po.burn_in, post.acceptance_rate, post.seconds);
+        const char* nm[5] = {"A", "B", "E", "alpha", "beta"};
+        const double epoch_mle[5] = {482.01, 2085.43, 1.817, 0.3478, 0.3658};
+        const double boot_se[5] = {iA.se, iB.se, iE.se, ial.se, ibe.se};
+        json pj;
+        std::printf("  %-6s %12s %12s %12s %12s %12s %14s\n", "param", "best draw", "median", "5%", "95%", "post. SD",
+                    "Epoch MLE");
+        for (int k = 0; k < 5; ++k) {
+          auto tr = [k](const double* q) { return k < 3 ? std::exp(q[k]) : q[k]; };
+          const cs::Interval piv = cs::summarise(post.derive(tr), tr(mapp.data()), 0.9);
+          std::printf("  %-6s %12.5g %12.5g %12.5g %12.5g %12.4g %14.5g  (bootstrap SE %.4g)\n", nm[k], piv.estimate,
+                      piv.median, piv.lower, piv.upper, piv.se, epoch_mle[k], boot_se[k]);
+          pj[nm[k]] = iv_json(piv);
+          pj[nm[k]]["epoch_mle"] = epoch_mle[k];
+        }
+        pj["acceptance_rate"] = post.acceptance_rate;
+        pj["seconds"] = post.seconds;
+        pj["huber_k"] = po.huber_k;
+        fits["chinchilla_posterior"] = pj;
+      }
     }
-    rows.push_back({"chinchilla", "objective", fit.objective, 1.01827402e-3, 1e-6, "rel"});
-    const double ref[5] = {6.16925, 7.67016, 0.59731, 0.34731, 0.36717};
-    for (int k = 0; k < 5; ++k) rows.push_back({"chinchilla", fit.param_names[k], fit.params[k], ref[k], 1e-4, "abs"});
-    const cs::ChinchillaParams est = cs::ChinchillaParams::from_log(fit.params);
-    rows.push_back({"chinchilla", "loss(70B params, 1.4T tokens)", est.loss(70e9, 1.4e12), 1.9734, 1e-3, "abs"});
-
-    cs::BootstrapOptions bo;
-    bo.num_resamples = resamples;
-    bo.seed = seed;
-    bo.num_threads = threads;
-    const std::clock_t bc0 = std::clock();
-    const cs::BootstrapResult boot = cs::bootstrap_law<cs::Chinchilla>(chin, fit, fo, bo);
-    const double boot_cpu = static_cast<double>(std::clock() - bc0) / CLOCKS_PER_SEC;
-    std::printf("Bootstrap: %d resamples (seed %llu), %d failed refits, %.3f s\n", resamples,
-                static_cast<unsigned long long>(seed), boot.num_failed, boot.seconds);
-    const double level = 0.8;
-    const cs::Interval iA = cs::summarise(boot.derive([](const double* p) { return std::exp(p[0]); }), est.A, level);
-    const cs::Interval iB = cs::summarise(boot.derive([](const double* p) { return std::exp(p[1]); }), est.B, level);
-    const cs::Interval iE = cs::summarise(boot.derive([](const double* p) { return std::exp(p[2]); }), est.E, level);
-    const cs::Interval ial = cs::summarise(boot.column(3), est.alpha, level);
-    const cs::Interval ibe = cs::summarise(boot.column(4), est.beta, level);
-    rows.push_back({"chinchilla", "bootstrap SE of A", iA.se, 124.52, 0.10, "rel"});
-    rows.push_back({"chinchilla", "bootstrap SE of B", iB.se, 1293.28, 0.10, "rel"});
-    rows.push_back({"chinchilla", "bootstrap SE of E", iE.se, 0.0257, 0.10, "rel"});
-    rows.push_back({"chinchilla", "bootstrap SE of alpha", ial.se, 0.0154, 0.10, "rel"});
-    rows.push_back({"chinchilla", "bootstrap SE of beta", ibe.se, 0.0206, 0.10, "rel"});
-
-    const double C = 5.88e23;
-    const cs::AllocationSummary al = cs::allocation_intervals(est, boot.params, C, level);
-    rows.push_back({"chinchilla", "exponent a = beta/(alpha+beta)", al.a.estimate, 0.5126, 0.020, "abs"});
-    rows.push_back({"chinchilla", "bootstrap SE of exponent a", al.a.se, 0.020, 0.10, "rel"});
-    rows.push_back({"chinchilla", "tokens per parameter at C=5.88e23", al.tokens_per_param.estimate, 18.3, 0.05, "rel"});
-    rows.push_back({"chinchilla", "bootstrap median tokens/param at C=5.88e23", al.tokens_per_param.median, 17.2,
-                    0.10, "rel"});
-    rows.push_back({"chinchilla", "bootstrap 10th pct tokens/param", al.tokens_per_param.lower, 9.9, 0.10, "rel"});
-    rows.push_back({"chinchilla", "bootstrap 90th pct tokens/param", al.tokens_per_param.upper, 29.0, 0.10, "rel"});
-    rows.push_back({"chinchilla", "time of the 4500-start fit (s, median)", fit_median, 1.0, 0.0, "max"});
-    rows.push_back({"chinchilla", "time of the bootstrap (s)", boot.seconds, 10.0, 0.0, "max"});
-
-    json cf;
-    for (int k = 0; k < 5; ++k) cf[fit.param_names[k]] = fit.params[k];
-    cf["A"] = est.A, cf["B"] = est.B, cf["E"] = est.E;
-    cf["objective"] = fit.objective;
-    cf["num_starts"] = fit.num_starts;
-    cf["num_starts_at_best"] = fit.num_starts_at_best;
-    cf["num_converged_starts"] = fit.num_converged_starts;
-    auto& iv = iv_json;
-    cf["bootstrap"] = {{"resamples", resamples}, {"seed", seed}, {"failed", boot.num_failed},
-                       {"A", iv(iA)}, {"B", iv(iB)}, {"E", iv(iE)}, {"alpha", iv(ial)}, {"beta", iv(ibe)}};
-    cf["allocation"] = {{"compute", C}, {"a", iv(al.a)}, {"b", iv(al.b)}, {"N_opt", iv(al.n_opt)},
-                        {"D_opt", iv(al.d_opt)}, {"tokens_per_param", iv(al.tokens_per_param)}};
-    fits["chinchilla"] = cf;
-    timing["chinchilla_fit_seconds"] = fit_secs;
-    timing["chinchilla_fit_median_seconds"] = fit_median;
-    timing["chinchilla_fit_cpu_seconds"] = fit_cpu;
-    timing["bootstrap_seconds"] = boot.seconds;
-    timing["bootstrap_cpu_seconds"] = boot_cpu;
-    timing["threads"] = threads;
 
     // ------------------------------------------------------------------ BNSL
-    {
+    if (have_bnsl) {
       const cs::BnslSplit bn = cs::load_bnsl_addition(data_dir);
       const std::size_t nf = bn.fit.size();
       std::vector<double> ly(nf);
@@ -262,7 +335,7 @@ int main(int argc, char** argv) {
 
     // ------------------------------------------------------------------ Gadre et al.
     {
-      const auto models = cs::load_gadre(data_dir);
+      const auto models = cs::load_gadre(bundled_dir);
       cs::ScalingData fitset(2), errset(1);
       double act_1b = NAN, act_7b = NAN, err_1b = NAN, err_7b = NAN;
       const char* small[] = {"d=96_l=8_h=4", "d=512_l=8_h=4", "d=576_l=24_h=8", "d=1024_l=24_h=8"};
@@ -318,36 +391,6 @@ int main(int argc, char** argv) {
       fits["gadre2024_rpj"] = gj;
     }
 
-    // ------------------------------------------------------------------ Chinchilla posterior
-    {
-      cs::PosteriorOptions po;  // Huber density (k = 1.345) with a fitted scale, flat priors
-      po.seed = seed;
-      po.num_threads = 1;
-      const cs::PosteriorResult post = cs::sample_posterior<cs::Chinchilla>(chin, fit.params, po);
-      const auto mapp = post.best();
-      std::printf("Chinchilla posterior (Huber density k=%.3f, %d walkers x %d steps, burn-in %d): acceptance %.2f, "
-                  "%.2f s\n",
-                  po.huber_k, po.num_walkers, po.num_steps, po.burn_in, post.acceptance_rate, post.seconds);
-      const char* nm[5] = {"A", "B", "E", "alpha", "beta"};
-      const double epoch_mle[5] = {482.01, 2085.43, 1.817, 0.3478, 0.3658};
-      const double boot_se[5] = {iA.se, iB.se, iE.se, ial.se, ibe.se};
-      json pj;
-      std::printf("  %-6s %12s %12s %12s %12s %12s %14s\n", "param", "best draw", "median", "5%", "95%", "post. SD",
-                  "Epoch MLE");
-      for (int k = 0; k < 5; ++k) {
-        auto tr = [k](const double* q) { return k < 3 ? std::exp(q[k]) : q[k]; };
-        const cs::Interval iv = cs::summarise(post.derive(tr), tr(mapp.data()), 0.9);
-        std::printf("  %-6s %12.5g %12.5g %12.5g %12.5g %12.4g %14.5g  (bootstrap SE %.4g)\n", nm[k], iv.estimate,
-                    iv.median, iv.lower, iv.upper, iv.se, epoch_mle[k], boot_se[k]);
-        pj[nm[k]] = iv_json(iv);
-        pj[nm[k]]["epoch_mle"] = epoch_mle[k];
-      }
-      pj["acceptance_rate"] = post.acceptance_rate;
-      pj["seconds"] = post.seconds;
-      pj["huber_k"] = po.huber_k;
-      fits["chinchilla_posterior"] = pj;
-    }
-
     // ------------------------------------------------------------------ report
     std::printf("\n%-22s %-46s %14s %14s %10s %5s  %s\n", "reproduction", "quantity", "ours", "published",
                 "tolerance", "rule", "ok");
@@ -367,17 +410,22 @@ int main(int argc, char** argv) {
     }
     timing["checks"] = jtime;
     timing["checks_ok"] = timing_ok;
-    std::printf("\nChinchilla 4500-start fit: median %.3f s wall over %d runs (%d threads), median CPU %.3f s "
-                "(all threads); bootstrap %.3f s wall, %.3f s CPU\n",
-                fit_median, repeat, threads, median(fit_cpu), boot.seconds, boot_cpu);
-    std::printf("all reproductions within tolerance: %s\n", all_ok ? "yes" : "no");
-    std::printf("scipy baseline (same 4500 starts, same run as a --fit-only curvecast fit): /usr/bin/python3 "
-                "scripts/scaling_scipy.py --data %s --threads %d\n",
-                data_dir.c_str(), threads);
+    if (have_chin) {
+      std::printf("\nChinchilla 4500-start fit: median %.3f s wall over %d runs (%d threads), median CPU %.3f s "
+                  "(all threads); bootstrap %.3f s wall, %.3f s CPU\n",
+                  fit_median, repeat, threads, fit_cpu_median, boot_seconds, boot_cpu);
+    }
+    std::printf("all reproductions run within tolerance: %s\n", all_ok ? "yes" : "no");
+    for (const auto& [name, d] : data_sets.items())
+      if (d["status"] != "used") std::printf("skipped: %s (%s)\n", name.c_str(), d["how_to_get"].get<std::string>().c_str());
+    if (have_chin)
+      std::printf("scipy baseline (same 4500 starts, same run as a --fit-only curvecast fit): /usr/bin/python3 "
+                  "scripts/scaling_scipy.py --data %s --threads %d\n",
+                  data_dir.c_str(), threads);
     if (!out_path.empty()) {
       // all_ok: every reproduction row except the wall-time targets (timing.checks_ok).
       json out{{"reproductions", jrows}, {"fits", fits}, {"timing", timing}, {"all_ok", results_ok},
-               {"data_dir", data_dir}};
+               {"data_dir", data_dir}, {"data", data_sets}};
       std::ofstream f(out_path);
       if (!f) throw curvecast::InvalidInput("scaling_bench: cannot write " + out_path);
       f << out.dump(2) << "\n";

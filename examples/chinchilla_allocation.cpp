@@ -6,9 +6,16 @@
 //   build/examples/chinchilla_allocation 1e24
 //
 // Default compute: 5.88e23 FLOP (Chinchilla's own budget).
+//
+// Data: DIR/chinchilla/svg_extracted_data.csv, DIR being --data, else the environment
+// variable CURVECAST_DATA_DIR, else the folder CMake was configured with (CURVECAST_DATA_DIR).
+// The file is not bundled (it has no licence that allows redistribution): data/README.md,
+// "Data that is not bundled", says where to get it. Without it the program says so and
+// exits with status 2 (the fit is the point of the example, so there is no fallback).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -21,7 +28,7 @@ namespace cs = curvecast::scaling;
 int main(int argc, char** argv) {
   double compute = 5.88e23, level = 0.8;
   int resamples = 2000;
-  std::string data_dir = CURVECAST_DATA_DIR;
+  std::string data_dir;  // --data
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if ((a == "--data" || a == "--resamples" || a == "--level") && i + 1 >= argc) {
@@ -48,6 +55,17 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+  }
+  if (data_dir.empty()) {
+    const char* env = std::getenv("CURVECAST_DATA_DIR");
+    data_dir = env != nullptr && *env != '\0' ? env : CURVECAST_DATA_DIR;
+  }
+  const std::string file = "chinchilla/svg_extracted_data.csv";
+  if (!std::ifstream(data_dir + "/" + file).good()) {
+    std::cerr << "chinchilla_allocation: " << file << " is not bundled (no licence to redistribute it) and is not in "
+              << data_dir << ".\nGet it as data/README.md, \"Data that is not bundled\", says, put it at DIR/" << file
+              << " and pass --data DIR (or set the environment variable CURVECAST_DATA_DIR=DIR).\n";
+    return 2;
   }
   try {
     const cs::ScalingData data = cs::load_chinchilla(data_dir);

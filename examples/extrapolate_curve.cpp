@@ -1,17 +1,18 @@
 // Extrapolate one real learning curve and print the prediction with its interval.
 //
-// Data: shared/data/curves/cnn_cifar10_val_error_vs_epoch.json by default:
-// validation error of a 3-layer CNN on CIFAR-10 over 40 epochs, from the
-// hoshiraku/dlfinal repository (University of Freiburg course data, attributed
-// to Klein et al. 2017; see that folder's README). When the file is absent, a
-// built-in synthetic curve (0.12 + 0.8 x^-0.6 plus noise, seed 1) is used.
+// Data: by default the bundled data/curves/taskset_imdb_rnn_val_loss.json
+// (TaskSet, Metz et al. 2020: validation loss of LSTM text classifiers on IMDB
+// over 51 evaluations; see data/curves/README.md), curve
+// taskset/FixedTextRNNClassification_imdb_patch128_LSTM128_avg_bs64/cfg0637, a run
+// whose loss falls steadily from 0.694 to 0.412, observed for its first 15 points.
+// --data FILE names any curve set in the same JSON format, --curve picks a curve
+// by id or index.
 //
 // Usage: extrapolate_curve [--data FILE] [--curve ID|INDEX] [--observe K] [--method NAME]
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <string>
 
 #include <curvecast/curvecast.hpp>
@@ -20,9 +21,10 @@
 #include "arguments.hpp"
 
 int main(int argc, char** argv) {
-  std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
-  std::string curve = "0", method = "ensemble";  // the MCMC posterior
-  long observe = 10;
+  std::string data = std::string(CURVECAST_BUNDLED_DATA_DIR) + "/curves/taskset_imdb_rnn_val_loss.json";
+  std::string curve = "taskset/FixedTextRNNClassification_imdb_patch128_LSTM128_avg_bs64/cfg0637";
+  std::string method = "ensemble";  // the MCMC posterior
+  long observe = 15;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -49,27 +51,18 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    curvecast::Curve c;
-    curvecast::CurveSet set;
-    if (std::ifstream(data).good()) {
-      set = curvecast::read_curve_set(data);
-      bool found = false;
-      for (std::size_t k = 0; k < set.curves.size() && !found; ++k)
-        if (set.curves[k].id == curve || std::to_string(k) == curve) c = set.curves[k], found = true;
-      if (!found) throw curvecast::UsageError("no curve '" + curve + "' in " + data);
-      std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
-    } else {
-      std::printf("data: %s not found; using a built-in synthetic curve\n", data.c_str());
-      std::mt19937 rng(1);
-      std::normal_distribution<double> noise(0.0, 1.0);
-      c.id = "synthetic";
-      for (int e = 1; e <= 40; ++e) {
-        c.x.push_back(e);
-        c.y.push_back(0.12 + 0.8 * std::pow(e, -0.6) + 0.005 * noise(rng));
-      }
-      set.y_name = "error";
-      set.x_name = "epoch";
+    if (!std::ifstream(data).good()) {
+      std::cerr << "extrapolate_curve: cannot read " << data << " (--data FILE: a curve set in the JSON format of "
+                   "data/README.md)\n";
+      return 2;
     }
+    curvecast::Curve c;
+    const curvecast::CurveSet set = curvecast::read_curve_set(data);
+    bool found = false;
+    for (std::size_t k = 0; k < set.curves.size() && !found; ++k)
+      if (set.curves[k].id == curve || std::to_string(k) == curve) c = set.curves[k], found = true;
+    if (!found) throw curvecast::UsageError("no curve '" + curve + "' in " + data);
+    std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
     const curvecast::Observations all = c.observations(set.higher_is_better);
     const auto k = static_cast<std::size_t>(std::max(4L, std::min<long>(observe, static_cast<long>(all.size()) - 1)));
     const curvecast::Observations seen = all.prefix(k);

@@ -1,12 +1,12 @@
 // A training loop that asks curvecast after every epoch: "should I stop this run?"
 //
-// Training is simulated by replaying real learning curves: validation error of
-// a 3-layer CNN on CIFAR-10 over 40 epochs, one curve per hyperparameter
-// configuration (shared/data/curves/cnn_cifar10_val_error_vs_epoch.json, from
-// the hoshiraku/dlfinal repository; see that folder's README). Several
-// configurations are "trained" one after another; the best final error of the
-// fully trained runs is the target the rule compares each new run against.
-// When the file is absent, built-in synthetic curves are used instead.
+// Training is simulated by replaying real learning curves: by default the bundled
+// data/curves/taskset_imdb_rnn_val_loss.json (TaskSet, Metz et al. 2020:
+// validation loss of LSTM text classifiers on IMDB over 51 evaluations, one
+// curve per hyperparameter configuration; its first curves are runs of one task;
+// see data/curves/README.md). --data FILE names another curve set in the same
+// format. Several configurations are "trained" one after another; the best final
+// value of the fully trained runs is the target the rule compares each new run against.
 //
 // Usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX]
 //                                     [--method NAME] [--threshold P] [--confirmations K]
@@ -17,7 +17,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -41,7 +40,7 @@ struct SimulatedTraining {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
+  std::string data = std::string(CURVECAST_BUNDLED_DATA_DIR) + "/curves/taskset_imdb_rnn_val_loss.json";
   std::string method = curvecast::default_early_stopping_method();
   long runs = 6, first = 0;
   bool quiet = false;
@@ -77,25 +76,13 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    curvecast::CurveSet set;
-    if (std::ifstream(data).good()) {
-      set = curvecast::read_curve_set(data);
-      std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
-    } else {
-      std::printf("data: %s not found; using built-in synthetic curves\n", data.c_str());
-      std::mt19937 rng(1);
-      std::normal_distribution<double> noise(0.0, 1.0);
-      for (int r = 0; r < 8; ++r) {
-        curvecast::Curve c;
-        c.id = "synthetic-" + std::to_string(r);
-        const double floor = 0.15 + 0.05 * r;
-        for (int e = 1; e <= 40; ++e) {
-          c.x.push_back(e);
-          c.y.push_back(floor + 0.7 * std::pow(e, -0.7) + 0.005 * noise(rng));
-        }
-        set.curves.push_back(c);
-      }
+    if (!std::ifstream(data).good()) {
+      std::cerr << "training_loop_early_stopping: cannot read " << data
+                << " (--data FILE: a curve set in the JSON format of data/README.md)\n";
+      return 2;
     }
+    const curvecast::CurveSet set = curvecast::read_curve_set(data);
+    std::printf("data: %s (%s vs %s)\n", data.c_str(), set.y_name.c_str(), set.x_name.c_str());
     if (runs < 1 || first < 0 || static_cast<std::size_t>(first + runs) > set.curves.size())
       throw curvecast::UsageError("--first/--runs select curves beyond the data set");
 
@@ -106,7 +93,7 @@ int main(int argc, char** argv) {
       SimulatedTraining train{&c};
       // One decision object per run; x_final is the run's budget (its last epoch).
       curvecast::EarlyStopper stopper(method, c.x.back(), set.higher_is_better, opt);
-      std::printf("\nrun %ld: %s (budget %g epochs), best final so far: %s\n", r + 1, c.id.c_str(), c.x.back(),
+      std::printf("\nrun %ld: %s (budget %s %g), best final so far: %s\n", r + 1, c.id.c_str(), set.x_name.c_str(), c.x.back(),
                   best_final ? std::to_string(*best_final).c_str() : "none");
       bool stopped = false;
       double last = 0;
@@ -117,7 +104,8 @@ int main(int argc, char** argv) {
         if (train.done()) break;  // the budget is spent: nothing left to decide
         const curvecast::Decision d = stopper.decide(best_final);
         if (!quiet || d.stop())
-          std::printf("  epoch %3g  val_error %.4f  -> %s\n", epoch, err, d.summary().c_str());
+          std::printf("  %s %3g  %s %.4f  -> %s\n", set.x_name.c_str(), epoch, set.y_name.c_str(), err,
+                      d.summary().c_str());
         if (d.stop()) {
           stopped = true;
           break;
@@ -126,14 +114,14 @@ int main(int argc, char** argv) {
       epochs_used += static_cast<double>(train.epoch);
       epochs_all += static_cast<double>(c.x.size());
       if (stopped) {
-        std::printf("  stopped after %zu of %zu epochs (true final error would have been %.4f)\n", train.epoch,
-                    c.x.size(), c.y.back());
+        std::printf("  stopped after %zu of %zu points (true final %s would have been %.4f)\n", train.epoch,
+                    c.x.size(), set.y_name.c_str(), c.y.back());
       } else {
-        std::printf("  trained to the end: final error %.4f\n", last);
+        std::printf("  trained to the end: final %s %.4f\n", set.y_name.c_str(), last);
         if (!best_final || (set.higher_is_better ? last > *best_final : last < *best_final)) best_final = last;
       }
     }
-    std::printf("\nepochs trained: %.0f of %.0f (%.1f%%), best final value %.4f\n", epochs_used, epochs_all,
+    std::printf("\npoints trained: %.0f of %.0f (%.1f%%), best final value %.4f\n", epochs_used, epochs_all,
                 100 * epochs_used / epochs_all, *best_final);
   } catch (const curvecast::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

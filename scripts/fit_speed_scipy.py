@@ -9,7 +9,7 @@ Both solve the identical problem: the same normalised data (t, z), the same
 start (our data-driven guess) and the same box bounds; cost = 1/2 sum r^2.
 
 Usage: /usr/bin/python3 scripts/fit_speed_scipy.py [--bin build/benchmarks/fit_speed]
-           [--curves 10] [--repeats 15] [--families pow4,mmf4]
+           [--curves 10] [--repeats 15] [--families pow4,mmf4] [--set20 FILE] [--set50 FILE] [--data DIR]
 Needs Debian's python3-scipy (apt-get install python3-scipy).
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time, warnings
@@ -49,15 +49,18 @@ def main():
     ap.add_argument("--curves", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--families", default="")
-    ap.add_argument("--data", default=None)
+    ap.add_argument("--set20", default=None, help="fit_speed --set20 FILE (default: the bundled LCDB curves)")
+    ap.add_argument("--set50", default=None, help="fit_speed --set50 FILE (default: the bundled TaskSet curves)")
+    ap.add_argument("--data", default=None, help="fit_speed --data DIR: 20-point prefixes of DIR's CIFAR-10 CNN curves")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cases.json")
         cmd = [a.bin, "--curves", str(a.curves), "--repeats", str(a.repeats), "--out", out]
         if a.families:
             cmd += ["--families", a.families]
-        if a.data:
-            cmd += ["--data", a.data]
+        for flag, value in (("--set20", a.set20), ("--set50", a.set50), ("--data", a.data)):
+            if value:
+                cmd += [flag, value]
         print("running:", " ".join(cmd), flush=True)
         subprocess.run(cmd, check=True)
         cases = json.load(open(out))["cases"]

@@ -6,19 +6,29 @@ same invocation as curvecast's fit (build/benchmarks/scaling_bench --fit-only), 
 time ratio and both objectives. Written from the formulas in docs/; no code copied.
 
 usage: /usr/bin/python3 scripts/scaling_scipy.py [--data DIR] [--bench PATH] [--threads N] [--repeat K]
+
+The Chinchilla data are not bundled: DIR/chinchilla/svg_extracted_data.csv, DIR being --data, else
+the environment variable CURVECAST_DATA_DIR, else ../shared/data next to the repository (as
+scaling_bench). data/README.md, "Data that is not bundled", says where to get the file.
 """
-import argparse, csv, itertools, json, os, subprocess, tempfile, time
+import argparse, csv, itertools, json, os, subprocess, sys, tempfile, time
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import huber, logsumexp
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
-ap.add_argument("--data", default=os.path.join(here, "..", "..", "shared", "data"))
+ap.add_argument("--data", default=os.environ.get("CURVECAST_DATA_DIR") or os.path.join(here, "..", "..", "shared", "data"))
 ap.add_argument("--bench", default=os.path.join(here, "..", "build", "benchmarks", "scaling_bench"))
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--repeat", type=int, default=3)
 args = ap.parse_args()
+chinchilla_csv = os.path.join(args.data, "chinchilla", "svg_extracted_data.csv")
+if not os.path.isfile(chinchilla_csv):
+    print(f"scaling_scipy.py: chinchilla/svg_extracted_data.csv is not bundled (no licence to redistribute it) and "
+             f"is not in {args.data}. Get it as data/README.md, \"Data that is not bundled\", says, put it at "
+             f"DIR/chinchilla/svg_extracted_data.csv and pass --data DIR (or set CURVECAST_DATA_DIR=DIR).", file=sys.stderr)
+    sys.exit(2)
 
 # --- curvecast, same run -------------------------------------------------------------
 with tempfile.TemporaryDirectory() as tmp:
@@ -30,7 +40,7 @@ ours_wall = float(np.median(ours["wall_seconds"]))
 ours_cpu = float(np.median(ours["cpu_seconds"]))
 
 # --- scipy ---------------------------------------------------------------------------
-rows = list(csv.DictReader(open(os.path.join(args.data, "chinchilla", "svg_extracted_data.csv"))))
+rows = list(csv.DictReader(open(chinchilla_csv)))
 N = np.array([float(r["Model Size"]) for r in rows])
 C = np.array([float(r["Training FLOP"]) for r in rows])
 L = np.array([float(r["loss"]) for r in rows])

@@ -7,6 +7,8 @@
 #include <curvecast/curvecast.hpp>
 #include <curvecast/least_squares.hpp>
 
+#include "support/data.hpp"
+
 using namespace curvecast;
 
 CATCH_TEST_CASE("observations and curve sets round-trip", "[json]") {
@@ -79,13 +81,33 @@ CATCH_TEST_CASE("fit results and predictives round-trip", "[json]") {
   CATCH_CHECK_THROWS_AS(bad.get<Predictive>(), curvecast::JsonError);
 }
 
-CATCH_TEST_CASE("the shared curve sets parse", "[json][data]") {
-  const std::string path = std::string(CURVECAST_DATA_DIR) + "/curves/cnn_cifar10_val_error_vs_epoch.json";
-  if (!std::ifstream(path).good()) {
-    CATCH_WARN("shared data not found at " << path << "; skipped");
+CATCH_TEST_CASE("the bundled curve sets parse, with their sizes and directions", "[json][data]") {
+  struct Expected {
+    const char* file;
+    std::size_t curves;
+    bool higher_is_better;
+  };
+  const Expected sets[] = {{"curves/taskset_imdb_rnn_val_loss.json", 1307, false},
+                           {"curves/lcdb11_val_error_vs_trainsize.json", 3312, false},
+                           {"lcpfn_prior/prior_draws_seed1_1000.json", 1000, true}};
+  for (const auto& e : sets) {
+    CATCH_INFO(e.file);
+    const CurveSet s = read_curve_set(curvecast::bench::bundled(e.file));
+    CATCH_CHECK(s.curves.size() == e.curves);
+    CATCH_CHECK(s.higher_is_better == e.higher_is_better);
+    CATCH_CHECK_FALSE(s.source.empty());
+    for (const auto& c : s.curves) CATCH_CHECK_NOTHROW(c.observations(s.higher_is_better).validate(2));
+  }
+}
+
+CATCH_TEST_CASE("the CIFAR-10 CNN curve set parses when present in the user's data folder", "[json][data]") {
+  const std::string file = "curves/cnn_cifar10_val_error_vs_epoch.json";
+  const std::string dir = curvecast::bench::user_data_dir();
+  if (!curvecast::bench::has_file(dir, file)) {
+    CATCH_WARN("skipped: " << curvecast::bench::not_bundled(file, dir));
     return;
   }
-  const CurveSet s = read_curve_set(path);
+  const CurveSet s = read_curve_set(dir + "/" + file);
   CATCH_CHECK(s.curves.size() == 265);
   CATCH_CHECK_FALSE(s.higher_is_better);
   for (const auto& c : s.curves) CATCH_CHECK_NOTHROW(c.observations(s.higher_is_better).validate(2));

@@ -36,8 +36,8 @@ double mean_tail_ll(const Extrapolator& ex, const Observations& full, std::size_
 }  // namespace
 
 CATCH_TEST_CASE("LC-PFN prior ensemble on prior curves: calibrated, better than last", "[posterior]") {
-  // 20 curves of the LC-PFN prior dev file (every 50th), cutoff 20%.
-  const CurveSet set = read_curve_set(std::string(CURVECAST_DATA_DIR) + "/lcpfn_prior/prior_seed1_1000.json");
+  // 20 curves of the bundled LC-PFN prior draws (every 50th), cutoff 20%.
+  const CurveSet set = read_curve_set(std::string(CURVECAST_BUNDLED_DATA_DIR) + "/lcpfn_prior/prior_draws_seed1_1000.json");
   double ll = 0, ll_last = 0, covered = 0, points = 0, rhat_ok = 0;
   int curves = 0;
   for (std::size_t c = 0; c < set.curves.size(); c += 50, ++curves) {

@@ -10,6 +10,8 @@
 
 #include <curvecast/scaling.hpp>
 
+#include "support/data.hpp"
+
 namespace cs = curvecast::scaling;
 using curvecast::Loss;
 
@@ -257,7 +259,12 @@ CATCH_TEST_CASE("fit_law recovers the other families from synthetic data", "[sca
 }
 
 CATCH_TEST_CASE("Chinchilla replication: published optimum and objective, thread-independent", "[scaling][data]") {
-  const auto d = cs::load_chinchilla(CURVECAST_DATA_DIR);
+  const std::string dir = curvecast::bench::user_data_dir();
+  if (!curvecast::bench::has_file(dir, "chinchilla/svg_extracted_data.csv")) {
+    CATCH_WARN("skipped: " << curvecast::bench::not_bundled("chinchilla/svg_extracted_data.csv", dir));
+    return;
+  }
+  const auto d = cs::load_chinchilla(dir);
   CATCH_REQUIRE(d.size() == 240);
   // Objective at the published optimum (rounded) is the published value to 5 digits.
   const double pub[5] = {6.16925, 7.67016, 0.59731, 0.34731, 0.36717};
@@ -282,7 +289,12 @@ CATCH_TEST_CASE("Chinchilla replication: published optimum and objective, thread
 }
 
 CATCH_TEST_CASE("bootstrap is seeded and independent of the thread count", "[scaling][bootstrap]") {
-  const auto d = cs::load_chinchilla(CURVECAST_DATA_DIR);
+  const std::string dir = curvecast::bench::user_data_dir();
+  if (!curvecast::bench::has_file(dir, "chinchilla/svg_extracted_data.csv")) {
+    CATCH_WARN("skipped: " << curvecast::bench::not_bundled("chinchilla/svg_extracted_data.csv", dir));
+    return;
+  }
+  const auto d = cs::load_chinchilla(dir);
   cs::ScalingFitOptions o;
   o.starts = {{6.16925, 7.67016, 0.59731, 0.34731, 0.36717}};
   const auto f = cs::fit_law<cs::Chinchilla>(d, o);
