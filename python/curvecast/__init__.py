@@ -147,7 +147,7 @@ class BatchResult:
 def extrapolate_many(curves: Union[CurveSet, Sequence[Any]], method: str = "ensemble",
                      x_query: Any = None, threads: int = 0, seed: int = 0, *,
                      y_query: Any = None, quantiles: Sequence[float] = (0.05, 0.5, 0.95),
-                     higher_is_better: bool = False, **options: Any) -> BatchResult:
+                     higher_is_better: bool = False, index_offset: int = 0, **options: Any) -> BatchResult:
     """Fits many curves on all cores (the GIL released) and predicts at x_query.
 
     curves: a CurveSet (its direction is used), a list of Curve, or a list of
@@ -157,12 +157,17 @@ def extrapolate_many(curves: Union[CurveSet, Sequence[Any]], method: str = "ense
     values whose log densities are returned. Each curve runs on one core with
     seed ``curve_seed(seed, i)``, so results are identical for any ``threads``
     (0 = all cores). A curve whose fit fails gets its message in ``failures``
-    and NaN rows; bad types (strings, 2-D arrays) raise at once.
+    and NaN rows; bad types (strings, 2-D arrays) raise at once. index_offset:
+    the curves are curves index_offset, index_offset + 1, ... of a larger set
+    (their seeds and the ids of (x, y) pairs count from there), so a set split
+    into slices gives the same results as one call.
     """
     if x_query is None:
         raise TypeError("curvecast: extrapolate_many needs x_query (one array, or one array per curve)")
+    if int(index_offset) < 0:
+        raise ValueError("curvecast: extrapolate_many: index_offset must be >= 0")
     r = _core._extrapolate_many(curves, method, x_query, y_query, list(quantiles), int(threads), int(seed),
-                                bool(higher_is_better), options)
+                                int(index_offset), bool(higher_is_better), options)
     return BatchResult(**r)
 
 

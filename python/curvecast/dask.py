@@ -10,9 +10,8 @@
 
 The curves are cut into contiguous partitions (by default eight per worker
 thread); each partition is one Dask task that calls `curvecast.extrapolate_many`
-on its slice so that curve i is seeded from (seed, i) alone (`index_offset` = the
-slice's first global index where the batch call takes it; otherwise placeholder
-curves that fail before any fit put the slice at its global position) and the result does not depend on the number of
+on its slice with `index_offset` = the slice's first global index, so that curve i
+is seeded from (seed, i) alone and the result does not depend on the number of
 workers, partitions or threads. The partitions' results are gathered in order
 and joined into the dict the single-machine call returns: every per-curve field
 (ids, mean, sd, quantiles, log_density, failures, seconds) equal to the single
@@ -28,7 +27,6 @@ partition that raises is retried `retries` times. Workers must be able to
 """
 
 import dataclasses
-import inspect
 import time
 import uuid
 
@@ -48,43 +46,10 @@ def partition_bounds(n, partitions):
     return [(edges[p], edges[p + 1]) for p in range(partitions)]
 
 
-def _supports_index_offset():
-    try:
-        return "index_offset" in inspect.signature(curvecast.extrapolate_many).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        return False
-
-
-# A curve that fails before any fit (its y is NaN): extrapolate_many records the failure in
-# microseconds and moves on.
-_PLACEHOLDER = (np.array([1.0]), np.array([np.nan]))
-
-
 def _run_partition(curves, method, x_query, index_offset, seed, threads, options):
     """Runs on a worker (sent by name): extrapolate_many on curves index_offset, index_offset+1, ..."""
-    if index_offset == 0 or _supports_index_offset():
-        kw = {"index_offset": index_offset} if index_offset else {}
-        return curvecast.extrapolate_many(curves, method, x_query, threads=threads, seed=seed, **kw, **options)
-    # extrapolate_many seeds curve i of its call with curve_seed(seed, i) (and names a pair curve
-    # str(i)). Without an index_offset argument, `index_offset` placeholder curves in front give
-    # this partition's curves their global positions; their rows are then dropped.
-    n = len(curves)
-    lead = [_PLACEHOLDER] * index_offset
-    xq = ([np.array([1.0])] * index_offset + list(x_query)) if _per_curve(x_query) else x_query
-    opts = dict(options)
-    if _per_curve(opts.get("y_query")):
-        opts["y_query"] = [np.array([np.nan])] * index_offset + list(opts["y_query"])
-    r = curvecast.extrapolate_many(lead + list(curves), method, xq, threads=threads, seed=seed, **opts)
-    width = max((len(q) for q in x_query), default=0) if _per_curve(x_query) else None
-    out = {}
-    for f in dataclasses.fields(r):
-        v = getattr(r, f.name)
-        if f.name in _PER_CURVE_LISTS or (isinstance(v, np.ndarray) and f.name not in _SAME):
-            v = v[index_offset:index_offset + n]
-            if width is not None and isinstance(v, np.ndarray) and v.ndim >= 2:
-                v = v[:, :width]  # the placeholders' queries never widen the result, but be exact
-        out[f.name] = v
-    return type(r)(**out)
+    return curvecast.extrapolate_many(curves, method, x_query, threads=threads, seed=seed,
+                                      index_offset=index_offset, **options)
 
 
 def _per_curve(q):

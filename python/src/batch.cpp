@@ -110,8 +110,8 @@ The seed extrapolate_many gives curve `index` for its `seed` (independent of the
 thread count): fit(x, y, method, seed=curve_seed(seed, i)) reproduces curve i.
 )doc");
   m.def("_extrapolate_many", [](py::handle curves, const std::string& method, py::handle x_query, py::handle y_query,
-                                py::handle quantiles, int threads, std::uint64_t seed, bool higher_is_better,
-                                py::dict options) {
+                                py::handle quantiles, int threads, std::uint64_t seed, std::uint64_t index_offset,
+                                bool higher_is_better, py::dict options) {
     const json opts = kwargs_to_json(options);
     (void)build_extrapolator(method, seed, opts);  // unknown method or option: raise now, not once per curve
     std::vector<Job> jobs;
@@ -142,7 +142,7 @@ thread count): fit(x, y, method, seed=curve_seed(seed, i)) reproduces curve i.
         jobs.push_back({curvecast::Observations(to_vector(c[py::int_(0)], tag + " x"),
                                                 to_vector(c[py::int_(1)], tag + " y"), higher_is_better),
                         {}, {}});
-        ids.push_back(std::to_string(i));
+        ids.push_back(std::to_string(index_offset + i));
       }
     }
     const std::size_t n = jobs.size();
@@ -171,7 +171,7 @@ thread count): fit(x, y, method, seed=curve_seed(seed, i)) reproduces curve i.
       std::atomic<std::size_t> next{0};
       auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < n;)
-          run_one(method, curve_seed(seed, i), opts, levels, jobs[i], out[i]);
+          run_one(method, curve_seed(seed, index_offset + i), opts, levels, jobs[i], out[i]);
       };
       std::vector<std::thread> pool;
       for (int t = 1; t < nthreads; ++t) pool.emplace_back(worker);
@@ -220,7 +220,7 @@ thread count): fit(x, y, method, seed=curve_seed(seed, i)) reproduces curve i.
     r["threads"] = nthreads;
     return r;
   }, py::arg("curves"), py::arg("method"), py::arg("x_query"), py::arg("y_query"), py::arg("quantiles"),
-        py::arg("threads"), py::arg("seed"), py::arg("higher_is_better"), py::arg("options"),
+        py::arg("threads"), py::arg("seed"), py::arg("index_offset"), py::arg("higher_is_better"), py::arg("options"),
         "Implementation of curvecast.extrapolate_many (see there).");
 }
 
