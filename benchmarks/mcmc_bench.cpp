@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
         Observations obs = cv.observations(set.higher_is_better).prefix(static_cast<std::size_t>(n));
         std::unique_ptr<Extrapolator> ex;
         if (method.rfind("ensemble", 0) == 0) {
-          PosteriorOptions po = method == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
+          PosteriorOptions po = PosteriorOptions::for_method(method);
           po.walkers = geti("--walkers", std::to_string(po.walkers));
           po.steps = geti("--steps", std::to_string(po.steps));
           po.burn_in = geti("--burn", std::to_string(po.burn_in));

@@ -8,7 +8,7 @@
 // Byte layout: [method][flags][n][xmode/scales...][points...][posterior options
 // (posteriors only)][query points...]
 // Work per input is bounded: at most 24 points, 2 starts, 30 iterations and
-// a 0.2 s time budget per least-squares fit; posteriors (ensemble, ensemble:lcpfn, ensemble:regime,
+// a 0.2 s time budget per least-squares fit; posteriors (ensemble, ensemble:lcpfn, ensemble:smooth,
 // mcmc:<family>) get fuzzed options (prior, members, constraints, recency,
 // walkers, burn-in, steps, threads, a warm-started refit) and a 0.1 s
 // PosteriorOptions::time_budget_seconds per fit, which some inputs exhaust on
@@ -54,10 +54,7 @@ bool is_posterior(const std::string& m) { return m.rfind("ensemble", 0) == 0 || 
 /// A posterior named like the factory's, with options from the bytes.
 std::unique_ptr<MixturePosterior> fuzzed_posterior(const std::string& method, fuzz::Bytes& b, std::uint64_t seed,
                                                   bool& refit) {
-  PosteriorOptions p = method == "ensemble"          ? PosteriorOptions{}
-                       : method == "ensemble:lcpfn"  ? PosteriorOptions::lcpfn()
-                       : method == "ensemble:regime" ? PosteriorOptions::with_regime_changes()
-                                                     : PosteriorOptions::single(method.substr(5));
+  PosteriorOptions p = PosteriorOptions::for_method(method);
   const std::uint8_t f1 = b.u8(), f2 = b.u8();
   p.seed = seed;
   p.recency = f1 & 1;

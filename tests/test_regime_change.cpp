@@ -22,15 +22,10 @@ Observations chance_plateau(int n, std::uint64_t seed) {
   for (int i = 1; i <= n; ++i) o.push_back(i, std::log(2.0) + 0.004 * r.normal());
   return o;
 }
-// The rates that cross-validation grouped by task chose ("ensemble:regime");
-// regime changes are off by default.
-PosteriorOptions with_changes() { return PosteriorOptions::with_regime_changes(); }
-PosteriorOptions without_changes() {
-  PosteriorOptions o;
-  o.onset_rate = 0;
-  o.turn_rate = 0;
-  return o;
-}
+// The default options carry the rates that cross-validation grouped by task
+// chose ("ensemble"); "ensemble:smooth" has none.
+PosteriorOptions with_changes() { return PosteriorOptions{}; }
+PosteriorOptions without_changes() { return PosteriorOptions::smooth(); }
 }  // namespace
 
 CATCH_TEST_CASE("regime change: the hazard gives probabilities that grow with ln x and split by rate",
@@ -123,18 +118,36 @@ CATCH_TEST_CASE("regime changes: an upturn in the data is followed", "[posterior
   CATCH_CHECK(p.prob_better(o.y.back()) < 0.75);
 }
 
-CATCH_TEST_CASE("early stopping with regime changes: a run on a chance-level plateau is not stopped with high confidence",
+CATCH_TEST_CASE("early stopping with the default method: a run on a chance-level plateau is not stopped with high confidence",
                 "[early_stopping][regime]") {
   // TaskSet's plateau-then-learn run: 5 evaluations at ln 2 out of 51; the best
   // final loss so far is 0.45.
   EarlyStoppingOptions so;
   so.threshold = 0.01;
-  PosteriorOptions po = with_changes();
-  po.seed = so.seed;
-  EarlyStopper stopper([po]() { return std::make_unique<EnsemblePosterior>(po); }, 51, false, so);
+  EarlyStopper stopper(51, false, so);  // the default method: "ensemble", with regime changes
   const Observations o = chance_plateau(5, 2);
   for (std::size_t i = 0; i < o.size(); ++i) stopper.observe(o.x[i], o.y[i]);
   const Decision d = stopper.decide(0.45);
   CATCH_CHECK(d.p_better > 0.01);
   CATCH_CHECK_FALSE(d.stop());
+}
+
+CATCH_TEST_CASE("posterior options by factory name: ensemble has regime changes, ensemble:smooth and ensemble:lcpfn none",
+                "[posterior][regime]") {
+  const PosteriorOptions e = PosteriorOptions::for_method("ensemble");
+  CATCH_CHECK(e.onset_rate > 0);
+  CATCH_CHECK(e.turn_rate > 0);
+  const PosteriorOptions s = PosteriorOptions::for_method("ensemble:smooth");
+  CATCH_CHECK(s.onset_rate == 0);
+  CATCH_CHECK(s.turn_rate == 0);
+  CATCH_CHECK(s.prior == PriorKind::Default);
+  const PosteriorOptions l = PosteriorOptions::for_method("ensemble:lcpfn");
+  CATCH_CHECK(l.prior == PriorKind::LcPfn);
+  CATCH_CHECK(l.onset_rate == 0);
+  CATCH_CHECK(PosteriorOptions::for_method("mcmc:pow4").single_family == "pow4");
+  CATCH_CHECK(PosteriorOptions::is_method("ensemble:smooth"));
+  CATCH_CHECK_FALSE(PosteriorOptions::is_method("mcmc:nosuchfamily"));
+  CATCH_CHECK_FALSE(PosteriorOptions::is_method("ls:akaike"));
+  CATCH_CHECK_THROWS_AS(PosteriorOptions::for_method("ensemble:regime"), InvalidInput);
+  CATCH_CHECK_THROWS_AS(PosteriorOptions::for_method("mcmc:nosuchfamily"), InvalidInput);
 }

@@ -4,7 +4,7 @@
 //
 //   auto ex = curvecast::make_extrapolator("mmf4");   // "last", a family name,
 //   ex->fit(obs);                                     // "ls:akaike", "ls:best-aicc", "ls:best-holdout",
-//                                                     // "ensemble", "ensemble:lcpfn", "ensemble:regime", "mcmc:<family>"
+//                                                     // "ensemble", "ensemble:lcpfn", "ensemble:smooth", "mcmc:<family>"
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,18 +34,11 @@ inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, 
   // Bayesian posteriors: the multi-family ensemble with the scale-free default
   // prior or LC-PFN's prior (ensemble_posterior.hpp), and single-family
   // posteriors (single_family_posterior.hpp).
-  if (name == "ensemble" || name == "ensemble:lcpfn" || name == "ensemble:regime") {
-    PosteriorOptions p = name == "ensemble"         ? PosteriorOptions{}
-                         : name == "ensemble:lcpfn" ? PosteriorOptions::lcpfn()
-                                                    : PosteriorOptions::with_regime_changes();
+  if (PosteriorOptions::is_method(name)) {
+    PosteriorOptions p = PosteriorOptions::for_method(name);
     p.seed = o.seed;
     p.time_budget_seconds = o.fit.time_budget_seconds;
-    return std::make_unique<EnsemblePosterior>(p);
-  }
-  if (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5))) {
-    PosteriorOptions p = PosteriorOptions::single(name.substr(5));
-    p.seed = o.seed;
-    p.time_budget_seconds = o.fit.time_budget_seconds;
+    if (p.single_family.empty()) return std::make_unique<EnsemblePosterior>(p);
     return std::make_unique<SingleFamilyPosterior>(p);
   }
   if (has_family(name)) return std::make_unique<LeastSquaresExtrapolator>(name, fit);

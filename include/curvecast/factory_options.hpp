@@ -24,7 +24,7 @@ struct FactoryOptions {
 /// The names make_extrapolator accepts, for help texts.
 inline std::vector<std::string> extrapolator_names() {
   std::vector<std::string> out{"last", "ls:akaike", "ls:best-aicc", "ls:best-holdout", "ensemble",
-                               "ensemble:lcpfn", "ensemble:regime"};
+                               "ensemble:lcpfn", "ensemble:smooth"};
   for (const auto& f : family_registry()) out.push_back(f.name);
   for (const auto& f : family_registry()) out.push_back("mcmc:" + f.name);
   return out;

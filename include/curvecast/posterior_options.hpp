@@ -53,8 +53,8 @@ struct PosteriorOptions {
   double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
-  double onset_rate = 0;                 ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp); 0 = none (default); 0.05 is the value cross-validation grouped by task chose (scripts/regime_cv.py, docs/results.md)
-  double turn_rate = 0;                  ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data; 0 = none (default); cross-validation chose 0.01
+  double onset_rate = 0.05;              ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp), chosen by cross-validation grouped by task (docs/results.md); 0 = none
+  double turn_rate = 0.01;               ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data, chosen by the same cross-validation; 0 = none
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
   int warm_burn_in = 15;                 ///< burn-in steps of a warm-started refit
   int warm_steps = 50;                   ///< kept steps of a warm-started refit
@@ -70,18 +70,37 @@ struct PosteriorOptions {
     o.steps = 300;
     return o;
   }
+  /// LC-PFN's prior ("ensemble:lcpfn"): no discrepancy, no regime changes.
   static PosteriorOptions lcpfn() {
     PosteriorOptions o;
     o.prior = PriorKind::LcPfn;
+    o.onset_rate = 0;
+    o.turn_rate = 0;
     return o;
   }
-  /// The default prior with regime changes beyond the data ("ensemble:regime"):
-  /// the rates that cross-validation grouped by task chose (docs/results.md).
-  static PosteriorOptions with_regime_changes() {
+  /// The default prior without regime changes beyond the data ("ensemble:smooth"):
+  /// the predictive follows the smooth ensemble and its discrepancy only.
+  static PosteriorOptions smooth() {
     PosteriorOptions o;
-    o.onset_rate = 0.05;
-    o.turn_rate = 0.01;
+    o.onset_rate = 0;
+    o.turn_rate = 0;
     return o;
+  }
+
+  /// Whether `name` is a posterior's factory name: "ensemble", "ensemble:lcpfn",
+  /// "ensemble:smooth" or "mcmc:<registered family>".
+  static bool is_method(const std::string& name) {
+    return name == "ensemble" || name == "ensemble:lcpfn" || name == "ensemble:smooth" ||
+           (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5)));
+  }
+  /// The options behind a posterior's factory name (see is_method); InvalidInput otherwise.
+  static PosteriorOptions for_method(const std::string& name) {
+    if (name == "ensemble") return PosteriorOptions{};
+    if (name == "ensemble:lcpfn") return lcpfn();
+    if (name == "ensemble:smooth") return smooth();
+    if (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5))) return single(name.substr(5));
+    throw InvalidInput("curvecast: '" + name +
+                       "' is not a posterior (ensemble, ensemble:lcpfn, ensemble:smooth, mcmc:<family>)");
   }
 
   void validate() const {

@@ -58,13 +58,9 @@ std::unique_ptr<curvecast::Extrapolator> build_extrapolator(const std::string& m
   (void)curvecast::make_extrapolator(method, fo);
   OptionReader r(options, "method '" + method + "'");
   std::unique_ptr<curvecast::Extrapolator> ex;
-  if (method == "ensemble" || method == "ensemble:lcpfn" || method == "ensemble:regime" ||
-      method.rfind("mcmc:", 0) == 0) {
+  if (curvecast::PosteriorOptions::is_method(method)) {
     const bool ensemble = method.rfind("mcmc:", 0) != 0;
-    curvecast::PosteriorOptions p = method == "ensemble"          ? curvecast::PosteriorOptions{}
-                                    : method == "ensemble:lcpfn"  ? curvecast::PosteriorOptions::lcpfn()
-                                    : method == "ensemble:regime" ? curvecast::PosteriorOptions::with_regime_changes()
-                                                                  : curvecast::PosteriorOptions::single(method.substr(5));
+    curvecast::PosteriorOptions p = curvecast::PosteriorOptions::for_method(method);
     p.seed = seed;
     read_posterior_options(r, p, ensemble);
     r.finish();
@@ -346,7 +342,7 @@ Extrapolator(method="ensemble", seed=0, **options)
 Fits a partial learning curve and predicts its continuation with uncertainty.
 `method` is any name of curvecast.methods(): "last", a family ("pow3", "mmf4", ...),
 "ls:akaike", "ls:best-aicc", "ls:best-holdout", "ensemble", "ensemble:lcpfn",
-"ensemble:regime", "mcmc:<family>". Options are the fields of that method's C++ options struct
+"ensemble:smooth", "mcmc:<family>". Options are the fields of that method's C++ options struct
 (FitOptions for families and ls:*, plus families/holdout_fraction for ls:*;
 PosteriorOptions for ensemble and mcmc:*); unknown ones raise InvalidOptions.
 
