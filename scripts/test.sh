@@ -6,16 +6,18 @@
 #   scripts/test.sh --sanitize           # also: clang ASan+UBSan build in build-asan/
 #                                        #   (tests and fuzz targets), every test there
 #   scripts/test.sh --fuzz-seconds 45    # also: each fuzz target for 45 s (implies --sanitize)
-#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 40
+#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 40, and warnings
+#                                        #   are errors in the Release build (CURVECAST_WERROR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitize=0
 fuzz_seconds=0
+werror=OFF
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) sanitize=1 ;;
     --fuzz-seconds) fuzz_seconds="$2"; sanitize=1; shift ;;
-    --all) sanitize=1; fuzz_seconds=40 ;;
+    --all) sanitize=1; fuzz_seconds=40; werror=ON ;;
     *) echo "usage: scripts/test.sh [--sanitize] [--fuzz-seconds N] [--all]" >&2; exit 2 ;;
   esac
   shift
@@ -23,7 +25,7 @@ done
 
 if [ "$sanitize" = 1 ]; then bash scripts/deps.sh clang-14 libclang-rt-14-dev; else bash scripts/deps.sh; fi
 # The Python module and its pytest suite (python/) build and run with the rest.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCURVECAST_BUILD_PYTHON=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCURVECAST_BUILD_PYTHON=ON -DCURVECAST_WERROR=$werror >/dev/null
 cmake --build build -j"$(nproc)"
 (cd build && ctest --output-on-failure -j"$(nproc)")
 
