@@ -53,6 +53,8 @@ struct PosteriorOptions {
   double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
+  double slope_discrepancy_median = 0.05; ///< learned discrepancy: prior median of the slope-wander rate eta (z units per (ln x)^1.5), log-normal prior; 0 = no wandering slope
+  double slope_discrepancy_log_sd = 1.0;  ///< learned discrepancy: prior sd of ln eta
   double onset_rate = 0;                 ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp); 0 = none (default); 0.05 is the value cross-validation grouped by task chose (scripts/regime_cv.py, docs/results.md)
   double turn_rate = 0;                  ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data; 0 = none (default); cross-validation chose 0.01
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
@@ -118,6 +120,10 @@ struct PosteriorOptions {
     if (!(onset_rate >= 0) || !std::isfinite(onset_rate)) bad("onset_rate must be finite and >= 0");
     if (!(turn_rate >= 0) || !std::isfinite(turn_rate)) bad("turn_rate must be finite and >= 0");
     if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
+    if (!(slope_discrepancy_median >= 0) || !std::isfinite(slope_discrepancy_median))
+      bad("slope_discrepancy_median must be finite and >= 0");
+    if (!(slope_discrepancy_log_sd > 0) || !std::isfinite(slope_discrepancy_log_sd))
+      bad("slope_discrepancy_log_sd must be finite and > 0");
   }
   /// Whether the ensemble learns the discrepancy rate (Default prior, auto
   /// rate, no recency weighting: per-point weights have no meaning under the

@@ -118,6 +118,8 @@ struct EnsembleSetup {
       pr.ln_sigma_sd = 1.5;
       pr.ln_lambda_mean = std::log(opt_.discrepancy_median * zr_);
       pr.ln_lambda_sd = opt_.discrepancy_log_sd;
+      if (opt_.slope_discrepancy_median > 0) pr.ln_eta_mean = std::log(opt_.slope_discrepancy_median * zr_);
+      pr.ln_eta_sd = opt_.slope_discrepancy_log_sd;
     }
     for (int i = 0; i < p; ++i) pr.b_mean[static_cast<std::size_t>(i)] = mean[i];
     for (int i = 0; i < p * p; ++i) pr.b_cov[static_cast<std::size_t>(i)] = cov[i];
