@@ -124,6 +124,8 @@ class EnsemblePosterior : public MixturePosterior {
     model_.learn_discrepancy(learn);
     model_.learn_slope(learn && opt_.slope_discrepancy_median > 0);
     model_.set_data(t, z, loglik_weights(n));
+    if (learn && opt_.effective_points > 0 && static_cast<double>(n) > opt_.effective_points)
+      model_.set_tempering(opt_.effective_points / static_cast<double>(n));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
     model_.set_monitor(setup().horizon_t(obs));

@@ -55,6 +55,7 @@ struct PosteriorOptions {
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
   double slope_discrepancy_median = 0.05; ///< learned discrepancy: prior median of the slope-wander rate eta (z units per (ln x)^1.5), log-normal prior; 0 = no wandering slope
   double slope_discrepancy_log_sd = 1.0;  ///< learned discrepancy: prior sd of ln eta
+  double effective_points = 0;           ///< learned discrepancy: a prefix of n > effective_points points has its likelihood tempered to the power effective_points / n (coarsened posterior); 0 = none
   double onset_rate = 0;                 ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp); 0 = none (default); 0.05 is the value cross-validation grouped by task chose (scripts/regime_cv.py, docs/results.md)
   double turn_rate = 0;                  ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data; 0 = none (default); cross-validation chose 0.01
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
@@ -122,6 +123,7 @@ struct PosteriorOptions {
     if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
     if (!(slope_discrepancy_median >= 0) || !std::isfinite(slope_discrepancy_median))
       bad("slope_discrepancy_median must be finite and >= 0");
+    if (!(effective_points >= 0) || !std::isfinite(effective_points)) bad("effective_points must be finite and >= 0");
     if (!(slope_discrepancy_log_sd > 0) || !std::isfinite(slope_discrepancy_log_sd))
       bad("slope_discrepancy_log_sd must be finite and > 0");
   }

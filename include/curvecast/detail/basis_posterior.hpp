@@ -326,7 +326,9 @@ class BasisModel {
     double inv_s2, q, loglik_norm;
     if (learns_slope()) {
       // Two-state Kalman whitening (level B, slope D; H = [1 0]).
-      const double s2 = std::exp(2 * ls), l2 = std::exp(2 * th[shape_ + 1]), e2 = std::exp(2 * th[shape_ + 2]);
+      // Tempered (see set_tempering): the filter runs on C / beta.
+      const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_,
+                   e2 = std::exp(2 * th[shape_ + 2]) * inv_beta_;
       double mb[kMaxBasis + 1] = {}, md[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
       double Pbb = 0, Pbd = 0, Pdd = 0, sum_log_f = 0, prod_f = 1;
       q = 0;
@@ -366,10 +368,10 @@ class BasisModel {
         kf[2 * p + 4] = Pdd;
       }
       inv_s2 = 1.0;
-      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f);
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f);
     } else if (learn_) {
       // Kalman whitening of the columns and z under sigma^2 I + lambda^2 K_brownian.
-      const double s2 = std::exp(2 * ls), l2 = std::exp(2 * th[shape_ + 1]);
+      const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_;
       double m[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
       double P = 0, sum_log_f = 0, prod_f = 1;
       q = 0;
@@ -405,7 +407,7 @@ class BasisModel {
         kf[2 * p + 4] = 0;
       }
       inv_s2 = 1.0;
-      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f);
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f);
     } else {
       if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
       for (int a = 0; a < p; ++a) {
@@ -458,6 +460,18 @@ class BasisModel {
     st.slope_var = kf[2 * p_ + 4];
     return st;
   }
+  /// Tempers the likelihood of the learned-discrepancy model to the power
+  /// beta in (0, 1] (1: none): Miller & Dunson's coarsened posterior (Robust
+  /// Bayesian inference via coarsening, JASA 2019), which lets n points
+  /// count as beta * n when the noise model is known to be too simple. For a
+  /// Gaussian likelihood N(z; X b, C) (the filter's), N^beta = N(z; X b, C / beta)
+  /// |C|^((1 - beta) / 2) times a constant, so b is still integrated out
+  /// exactly: the filter runs on C / beta (sigma^2, lambda^2, eta^2 over beta;
+  /// the same gains, so the same filtered means, and P / beta), and
+  /// (1 - beta) / 2 log|C| is added. Without a learned discrepancy it has no effect.
+  void set_tempering(double beta) { inv_beta_ = 1.0 / beta; }
+  double tempering() const { return 1.0 / inv_beta_; }
+
   /// Discrepancy rate lambda of theta (0 when not learned).
   double lambda(const double* th) const { return learn_ ? std::exp(th[shape_ + 1]) : 0.0; }
   /// Slope-discrepancy rate eta of theta (0 when not learned).
@@ -552,6 +566,13 @@ class BasisModel {
 
  private:
   static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+  /// (1 - beta) / 2 log|C|, from the sum of ln F of the filter run on C / beta
+  /// (log|C| = that sum + n ln beta); 0 untempered.
+  double tempering_term(double sum_log_f_scaled) const {
+    if (inv_beta_ == 1.0) return 0.0;
+    const double beta = 1.0 / inv_beta_;
+    return 0.5 * (1 - beta) * (sum_log_f_scaled + n_ * std::log(beta));
+  }
   static constexpr double kLog2Pi = 1.8378770664093454836;
 
   void row_ln(const double* th, double lnt, double il, double* r) const {
@@ -580,6 +601,7 @@ class BasisModel {
   Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_, ds_;
   bool learn_ = false;
   bool slope_ = false;
+  double inv_beta_ = 1.0;  // 1 / likelihood tempering power
   bool weighted_ = false;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
