@@ -120,7 +120,7 @@ class EnsemblePosterior : public MixturePosterior {
     }
     const std::vector<int> fam = detail::EnsembleSetup::family_codes(opt_.families);
     const bool learn = opt_.learns_discrepancy();
-    model_ = detail::BasisModel(fam, setup().make_prior(fam));  // the prior depends on the data's scale
+    model_ = detail::BasisModel(fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
     model_.learn_slope(learn && opt_.slope_discrepancy_median > 0);
     model_.set_data(t, z, loglik_weights(n));

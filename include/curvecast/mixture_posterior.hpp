@@ -161,15 +161,15 @@ class MixturePosterior : public Extrapolator {
               slope = cs.slope + l21 * u1 + l22 * u2;
               started = true;
             }
-            const double d = sj - s_prev;
-            if (d > 0) {
+            const double ds = sj - s_prev;
+            if (ds > 0) {
               // Step noise: lambda dW1 on the level, eta dW2 on the slope (integrated).
               const double e2 = cs.eta * cs.eta;
-              const double qbb = cs.lambda * cs.lambda * d + e2 * d * d * d / 3, qbd = e2 * d * d / 2, qdd = e2 * d;
+              const double qbb = cs.lambda * cs.lambda * ds + e2 * ds * ds * ds / 3, qbd = e2 * ds * ds / 2, qdd = e2 * ds;
               const double l11 = std::sqrt(qbb), l21 = l11 > 0 ? qbd / l11 : 0.0,
                            l22 = std::sqrt(std::max(qdd - l21 * l21, 0.0));
               const double u1 = rng.normal(), u2 = rng.normal();
-              walk += slope * d + l11 * u1;
+              walk += slope * ds + l11 * u1;
               slope += l21 * u1 + l22 * u2;
               s_prev = sj;
             }

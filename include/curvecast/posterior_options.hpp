@@ -53,7 +53,7 @@ struct PosteriorOptions {
   double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
-  double slope_discrepancy_median = 0.05; ///< learned discrepancy: prior median of the slope-wander rate eta (z units per (ln x)^1.5), log-normal prior; 0 = no wandering slope
+  double slope_discrepancy_median = 0.05; ///< learned discrepancy: prior median of the slope-wander rate eta, in units of the prefix's recent slope (z per ln x) per sqrt(ln x); log-normal prior; 0 = no wandering slope
   double slope_discrepancy_log_sd = 1.0;  ///< learned discrepancy: prior sd of ln eta
   double effective_points = 0;           ///< learned discrepancy: a prefix of n > effective_points points has its likelihood tempered to the power effective_points / n (coarsened posterior); 0 = none
   double onset_rate = 0;                 ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp); 0 = none (default); 0.05 is the value cross-validation grouped by task chose (scripts/regime_cv.py, docs/results.md)

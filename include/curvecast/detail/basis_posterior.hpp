@@ -566,12 +566,13 @@ class BasisModel {
 
  private:
   static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-  /// (1 - beta) / 2 log|C|, from the sum of ln F of the filter run on C / beta
-  /// (log|C| = that sum + n ln beta); 0 untempered.
+  /// log of integral N(z; X b, C)^beta p(b) db minus that of N(z; X b, C / beta):
+  /// (1 - beta) / 2 (log|C| + n ln 2 pi) - n / 2 ln beta, with log|C| = the sum
+  /// of ln F of the filter run on C / beta, plus n ln beta; 0 untempered.
   double tempering_term(double sum_log_f_scaled) const {
     if (inv_beta_ == 1.0) return 0.0;
-    const double beta = 1.0 / inv_beta_;
-    return 0.5 * (1 - beta) * (sum_log_f_scaled + n_ * std::log(beta));
+    const double beta = 1.0 / inv_beta_, lb = std::log(beta);
+    return 0.5 * (1 - beta) * (sum_log_f_scaled + n_ * lb + n_ * kLog2Pi) - 0.5 * n_ * lb;
   }
   static constexpr double kLog2Pi = 1.8378770664093454836;
 
