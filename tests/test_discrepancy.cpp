@@ -106,16 +106,26 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
   }
 }
 
-CATCH_TEST_CASE("default posterior: a slope dimension, none under LC-PFN's prior", "[discrepancy]") {
-  const Observations obs = correlated_curve(40, 0.01, 0.9, 0.002, 3);
+CATCH_TEST_CASE("default posterior: a slope dimension on long prefixes only, none under LC-PFN's prior",
+                "[discrepancy]") {
+  const Observations full = correlated_curve(120, 0.01, 0.9, 0.002, 3);
   EnsemblePosterior def;
-  def.fit(obs);
+  def.fit(full);
   CATCH_CHECK(def.final_ensemble().cols() == 6);  // ln alpha, ln kappa, ln delta, ln sigma, ln lambda, ln eta
+  // At most long_prefix_points (100) points: fitted as before, 5 dimensions.
+  EnsemblePosterior short_prefix;
+  short_prefix.fit(full.prefix(100));
+  CATCH_CHECK(short_prefix.final_ensemble().cols() == 5);
   PosteriorOptions flat;
   flat.slope_discrepancy_median = 0;
   EnsemblePosterior no_slope(flat);
-  no_slope.fit(obs);
+  no_slope.fit(full);
   CATCH_CHECK(no_slope.final_ensemble().cols() == 5);
+  PosteriorOptions never;
+  never.long_prefix_points = 0;
+  EnsemblePosterior never_long(never);
+  never_long.fit(full);
+  CATCH_CHECK(never_long.final_ensemble().cols() == 5);
   // LC-PFN's prior has no discrepancy at all (and so no slope or tempering).
   Observations unit;
   unit.higher_is_better = true;
@@ -133,9 +143,9 @@ CATCH_TEST_CASE("options: the slope and tempering fields are validated by name",
   o.slope_discrepancy_log_sd = 0;
   CATCH_CHECK_THROWS_WITH(o.validate(), Catch::Contains("slope_discrepancy_log_sd"));
   o = PosteriorOptions{};
-  o.effective_points = std::nan("");
-  CATCH_CHECK_THROWS_WITH(o.validate(), Catch::Contains("effective_points"));
-  o.effective_points = -3;
+  o.long_prefix_points = std::nan("");
+  CATCH_CHECK_THROWS_WITH(o.validate(), Catch::Contains("long_prefix_points"));
+  o.long_prefix_points = -3;
   CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
 }
 
@@ -152,9 +162,8 @@ CATCH_TEST_CASE("AR(1)-correlated evaluation noise: the 90% band covers about 90
     EnsemblePosterior ex(o);
     ex.fit(obs);
     cover += tail_cover90(ex, full, 120) / curves;
-    // The same model without its long-curve parts (no slope, untempered).
-    o.slope_discrepancy_median = 0;
-    o.effective_points = 0;
+    // The same model without its long-prefix parts (no slope, untempered).
+    o.long_prefix_points = 0;
     EnsemblePosterior plain(o);
     plain.fit(obs);
     cover_white += tail_cover90(plain, full, 120) / curves;

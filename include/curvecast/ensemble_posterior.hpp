@@ -122,10 +122,12 @@ class EnsemblePosterior : public MixturePosterior {
     const bool learn = opt_.learns_discrepancy();
     model_ = detail::BasisModel(fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
-    model_.learn_slope(learn && opt_.slope_discrepancy_median > 0);
+    // Long prefixes (PosteriorOptions::long_prefix_points): a wandering slope
+    // and a likelihood tempered to long_prefix_points / n.
+    const bool long_prefix = opt_.long_prefix(n);
+    model_.learn_slope(long_prefix && opt_.slope_discrepancy_median > 0);
     model_.set_data(t, z, loglik_weights(n));
-    if (learn && opt_.effective_points > 0 && static_cast<double>(n) > opt_.effective_points)
-      model_.set_tempering(opt_.effective_points / static_cast<double>(n));
+    if (long_prefix) model_.set_tempering(opt_.long_prefix_points / static_cast<double>(n));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
     model_.set_monitor(setup().horizon_t(obs));

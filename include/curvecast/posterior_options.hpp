@@ -9,6 +9,7 @@
 //   o.validate();                                          // InvalidOptions naming the field
 //   auto single = curvecast::PosteriorOptions::single("pow4");  // for SingleFamilyPosterior
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -53,9 +54,9 @@ struct PosteriorOptions {
   double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
-  double slope_discrepancy_median = 0.05; ///< learned discrepancy: prior median of the slope-wander rate eta, in units of the prefix's recent slope (z per ln x) per sqrt(ln x); log-normal prior; 0 = no wandering slope
-  double slope_discrepancy_log_sd = 1.0;  ///< learned discrepancy: prior sd of ln eta
-  double effective_points = 0;           ///< learned discrepancy: a prefix of n > effective_points points has its likelihood tempered to the power effective_points / n (coarsened posterior); 0 = none
+  double long_prefix_points = 100;       ///< learned discrepancy: a prefix of n > long_prefix_points points is long: its likelihood is tempered to the power long_prefix_points / n (coarsened posterior) and its discrepancy gains a wandering slope; 0 = never
+  double slope_discrepancy_median = 0.25; ///< long prefixes: prior median of the slope-wander rate eta, in units of the prefix's recent slope (z per ln x) per sqrt(ln x); log-normal prior; 0 = no wandering slope
+  double slope_discrepancy_log_sd = 1.0;  ///< long prefixes: prior sd of ln eta
   double onset_rate = 0;                 ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp); 0 = none (default); 0.05 is the value cross-validation grouped by task chose (scripts/regime_cv.py, docs/results.md)
   double turn_rate = 0;                  ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data; 0 = none (default); cross-validation chose 0.01
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
@@ -123,7 +124,7 @@ struct PosteriorOptions {
     if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
     if (!(slope_discrepancy_median >= 0) || !std::isfinite(slope_discrepancy_median))
       bad("slope_discrepancy_median must be finite and >= 0");
-    if (!(effective_points >= 0) || !std::isfinite(effective_points)) bad("effective_points must be finite and >= 0");
+    if (!(long_prefix_points >= 0) || !std::isfinite(long_prefix_points)) bad("long_prefix_points must be finite and >= 0");
     if (!(slope_discrepancy_log_sd > 0) || !std::isfinite(slope_discrepancy_log_sd))
       bad("slope_discrepancy_log_sd must be finite and > 0");
   }
@@ -132,6 +133,10 @@ struct PosteriorOptions {
   /// correlated likelihood, so `recency` uses the fixed rate 0.2).
   bool learns_discrepancy() const {
     return single_family.empty() && discrepancy == -1 && prior == PriorKind::Default && !recency;
+  }
+  /// Whether a prefix of n points is long (tempered likelihood, wandering slope).
+  bool long_prefix(std::size_t n) const {
+    return learns_discrepancy() && long_prefix_points > 0 && static_cast<double>(n) > long_prefix_points;
   }
   /// The fixed discrepancy rate in effect when it is not learned.
   double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }
