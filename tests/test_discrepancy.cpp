@@ -19,15 +19,15 @@ namespace {
 // A loss-like power law in x = 1000, 2000, ... (lower is better).
 double law(double x) { return 0.3 + 1.5 * std::pow(x / 1000.0, -0.4); }
 
-// n points of law() plus AR(1) evaluation noise (stationary sd `ar_sd`,
-// lag-one correlation phi) plus white noise `white_sd`.
-Observations correlated_curve(int n, double ar_sd, double phi, double white_sd, std::uint64_t seed) {
+// n points of law() at x = 1000 (first + i), i = 0..n-1, plus AR(1) evaluation
+// noise (stationary sd `ar_sd`, lag-one correlation phi) plus white noise `white_sd`.
+Observations correlated_curve(int n, double ar_sd, double phi, double white_sd, std::uint64_t seed, int first = 1) {
   detail::Rng r(seed);
   Observations o;
   o.higher_is_better = false;
   double e = ar_sd * r.normal();
-  for (int i = 1; i <= n; ++i) {
-    const double x = 1000.0 * i;
+  for (int i = 0; i < n; ++i) {
+    const double x = 1000.0 * (first + i);
     o.push_back(x, law(x) + e + white_sd * r.normal());
     e = phi * e + ar_sd * std::sqrt(1 - phi * phi) * r.normal();
   }
@@ -108,13 +108,18 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
 
 CATCH_TEST_CASE("default posterior: a slope dimension on long prefixes only, none under LC-PFN's prior",
                 "[discrepancy]") {
-  const Observations full = correlated_curve(120, 0.01, 0.9, 0.002, 3);
+  // 150 points over ln 150 = 5.0 units of ln x: 30 per unit, a long prefix.
+  const Observations full = correlated_curve(150, 0.01, 0.9, 0.002, 3);
   EnsemblePosterior def;
   def.fit(full);
   CATCH_CHECK(def.final_ensemble().cols() == 6);  // ln alpha, ln kappa, ln delta, ln sigma, ln lambda, ln eta
-  // At most long_prefix_points (100) points: fitted as before, 5 dimensions.
+  // At most points_per_ln_x (25) points per unit of ln x: fitted as before, 5
+  // dimensions (every other point of x = 1000, 3000, ..., 39000: 20 points over ln 39).
+  Observations sparse;
+  sparse.higher_is_better = false;
+  for (std::size_t i = 0; i < 40; i += 2) sparse.push_back(full.x[i], full.y[i]);
   EnsemblePosterior short_prefix;
-  short_prefix.fit(full.prefix(100));
+  short_prefix.fit(sparse);
   CATCH_CHECK(short_prefix.final_ensemble().cols() == 5);
   PosteriorOptions flat;
   flat.slope_discrepancy_median = 0;
@@ -122,10 +127,17 @@ CATCH_TEST_CASE("default posterior: a slope dimension on long prefixes only, non
   no_slope.fit(full);
   CATCH_CHECK(no_slope.final_ensemble().cols() == 5);
   PosteriorOptions never;
-  never.long_prefix_points = 0;
+  never.points_per_ln_x = 0;
   EnsemblePosterior never_long(never);
   never_long.fit(full);
   CATCH_CHECK(never_long.final_ensemble().cols() == 5);
+  // A short prefix gets exactly the model without the long-prefix parts.
+  EnsemblePosterior sparse_never(never);
+  sparse_never.fit(sparse);
+  for (double x : {45000.0, 200000.0}) {
+    CATCH_CHECK(short_prefix.predict(x).mean() == sparse_never.predict(x).mean());
+    CATCH_CHECK(short_prefix.predict(x).sd() == sparse_never.predict(x).sd());
+  }
   // LC-PFN's prior has no discrepancy at all (and so no slope or tempering).
   Observations unit;
   unit.higher_is_better = true;
@@ -143,30 +155,32 @@ CATCH_TEST_CASE("options: the slope and tempering fields are validated by name",
   o.slope_discrepancy_log_sd = 0;
   CATCH_CHECK_THROWS_WITH(o.validate(), Catch::Contains("slope_discrepancy_log_sd"));
   o = PosteriorOptions{};
-  o.long_prefix_points = std::nan("");
-  CATCH_CHECK_THROWS_WITH(o.validate(), Catch::Contains("long_prefix_points"));
-  o.long_prefix_points = -3;
+  o.points_per_ln_x = std::nan("");
+  CATCH_CHECK_THROWS_WITH(o.validate(), Catch::Contains("points_per_ln_x"));
+  o.points_per_ln_x = -3;
   CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
 }
 
 CATCH_TEST_CASE("AR(1)-correlated evaluation noise: the 90% band covers about 90% of the future", "[discrepancy]") {
-  // 300 evaluations with slowly decorrelating noise (lag-one correlation 0.95)
-  // on top of white noise; the first 120 are seen, the other 180 forecast.
+  // 350 evaluations from step 20,000 on (a run whose early steps were not
+  // logged) with slowly decorrelating noise (lag-one correlation 0.95) on top
+  // of white noise; the first 150 are seen (70 per unit of ln x), the other
+  // 200 forecast.
   double cover = 0, cover_white = 0;
   const int curves = 6;
   for (int c = 0; c < curves; ++c) {
-    const Observations full = correlated_curve(300, 0.004, 0.95, 0.002, 100 + c);
-    const Observations obs = full.prefix(120);
+    const Observations full = correlated_curve(350, 0.004, 0.95, 0.002, 100 + c, 20);
+    const Observations obs = full.prefix(150);
     PosteriorOptions o;
     o.seed = static_cast<std::uint64_t>(c);
     EnsemblePosterior ex(o);
     ex.fit(obs);
-    cover += tail_cover90(ex, full, 120) / curves;
+    cover += tail_cover90(ex, full, 150) / curves;
     // The same model without its long-prefix parts (no slope, untempered).
-    o.long_prefix_points = 0;
+    o.points_per_ln_x = 0;
     EnsemblePosterior plain(o);
     plain.fit(obs);
-    cover_white += tail_cover90(plain, full, 120) / curves;
+    cover_white += tail_cover90(plain, full, 150) / curves;
   }
   CATCH_CHECK(cover >= 0.8);
   CATCH_CHECK(cover <= 1.0);

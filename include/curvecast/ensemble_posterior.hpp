@@ -122,12 +122,12 @@ class EnsemblePosterior : public MixturePosterior {
     const bool learn = opt_.learns_discrepancy();
     model_ = detail::BasisModel(fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
-    // Long prefixes (PosteriorOptions::long_prefix_points): a wandering slope
-    // and a likelihood tempered to long_prefix_points / n.
-    const bool long_prefix = opt_.long_prefix(n);
-    model_.learn_slope(long_prefix && opt_.slope_discrepancy_median > 0);
+    // Long prefixes (denser than PosteriorOptions::points_per_ln_x): a
+    // wandering slope and a likelihood tempered to that density.
+    const double beta = opt_.tempering(n, std::log(t.back() / t.front()));
+    model_.learn_slope(beta < 1 && opt_.slope_discrepancy_median > 0);
     model_.set_data(t, z, loglik_weights(n));
-    if (long_prefix) model_.set_tempering(opt_.long_prefix_points / static_cast<double>(n));
+    if (beta < 1) model_.set_tempering(std::max(beta, 1e-6));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
     model_.set_monitor(setup().horizon_t(obs));
