@@ -120,9 +120,14 @@ class EnsemblePosterior : public MixturePosterior {
     }
     const std::vector<int> fam = detail::EnsembleSetup::family_codes(opt_.families);
     const bool learn = opt_.learns_discrepancy();
-    model_ = detail::BasisModel(fam, setup().make_prior(fam));  // the prior depends on the data's scale
+    model_ = detail::BasisModel(fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
+    // Long prefixes (denser than PosteriorOptions::points_per_ln_x): a
+    // wandering slope and a likelihood tempered to that density.
+    const double beta = opt_.tempering(n, std::log(t.back() / t.front()));
+    model_.learn_slope(beta < 1 && opt_.slope_discrepancy_median > 0);
     model_.set_data(t, z, loglik_weights(n));
+    if (beta < 1) model_.set_tempering(std::max(beta, 1e-6));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");
     model_.set_monitor(setup().horizon_t(obs));
@@ -134,7 +139,7 @@ class EnsemblePosterior : public MixturePosterior {
     bool warm_ok = false;
     if (warm && final_.rows() == W && final_.cols() == D && old_norm.x_scale == norm_.x_scale &&
         old_norm.x_offset == norm_.x_offset) {
-      // sigma (and lambda) are in z units: rescale when the y normalisation moved.
+      // sigma (and lambda, eta) are in z units: rescale when the y normalisation moved.
       const double shift = std::log(std::abs(old_norm.y_scale) / std::abs(norm_.y_scale));
       start = final_;
       for (int d = model_.sigma_index(); d < D; ++d) start.col(d).array() += shift;
@@ -201,16 +206,22 @@ class EnsemblePosterior : public MixturePosterior {
       // Evenly spaced over the kept (step, walker) draws, latest first.
       const long idx = total - 1 - static_cast<long>(static_cast<double>(i) * total / want);
       const double* th = ch.position(static_cast<int>(idx / W), static_cast<int>(idx % W));
-      double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis], kf[detail::kMaxBasis + 2];
+      double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis], kf[detail::kFilterState];
       if (!std::isfinite(model.conditional(th, L, mu, kf))) continue;
       Component c;
       c.theta.assign(th, th + D);
       c.sigma = std::exp(th[model.sigma_index()]);
       c.lambda = learn ? model.lambda(th) : opt_.discrepancy_rate();
+      c.eta = model.eta(th);
       if (cons.active()) model.fill(th, grid.lnt, grid.il, Xg);
       for (int r = 0; r < opt_.coefficient_draws; ++r) {
         model.draw_coefficients(L, mu, rng, c.b);
-        model.discrepancy_state(kf, c.b, &c.offset, &c.var0);
+        const detail::DiscrepancyState st = model.discrepancy_state(kf, c.b);
+        c.offset = st.offset;
+        c.var0 = st.var;
+        c.slope = st.slope;
+        c.cov0 = st.cov;
+        c.slope_var0 = st.slope_var;
         ++tried;
         if (model.satisfies(Xg, c.b, cons)) {
           double w = 1.0;

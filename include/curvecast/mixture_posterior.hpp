@@ -82,7 +82,7 @@ class MixturePosterior : public Extrapolator {
     for (std::size_t s = 0; s < comp_.size(); ++s) {
       const Component& c = comp_[s];
       const bool beyond = t >= t_last_;
-      mu[s] = curve_value(c, t) + (beyond ? c.offset : 0.0);
+      mu[s] = curve_value(c, t) + (beyond ? disc_mean(c, t) : 0.0);
       sd[s] = std::sqrt(c.sigma * c.sigma + disc_var(c, t));
     }
     if (regime_.active()) regime_.extend(t, t_last_, w, mu, sd);  // changes beyond the data (detail/regime_change.hpp)
@@ -141,15 +141,48 @@ class MixturePosterior : public Extrapolator {
         share = rng.uniform();
         t_c = regime_.change_point(t_last_, u1, u2, &dir);
       }
+      // With a wandering slope the state (level, slope) starts from its
+      // filtered distribution and moves by the exact local-linear-trend steps.
+      const Component& cs = comp_[s];
+      const bool trend = cs.eta > 0 || cs.slope_var0 > 0;
+      double slope = 0, s_prev = 0;
       for (std::size_t j : order) {
         const double tj = norm_.t(xs[j]);
-        const double var = disc_var(comp_[s], tj);
-        if (!started && tj >= t_last_) {
-          walk = comp_[s].offset;
-          started = true;
+        if (trend) {
+          if (tj >= t_last_) {
+            const double sj = std::log(tj / t_last_);
+            if (!started) {
+              // (level, slope) ~ N((offset, slope), [var0 cov0; cov0 slope_var0]).
+              const double l11 = std::sqrt(std::max(cs.var0, 0.0));
+              const double l21 = l11 > 0 ? cs.cov0 / l11 : 0.0;
+              const double l22 = std::sqrt(std::max(cs.slope_var0 - l21 * l21, 0.0));
+              const double u1 = rng.normal(), u2 = rng.normal();
+              walk = cs.offset + l11 * u1;
+              slope = cs.slope + l21 * u1 + l22 * u2;
+              started = true;
+            }
+            const double ds = sj - s_prev;
+            if (ds > 0) {
+              // Step noise: lambda dW1 on the level, eta dW2 on the slope (integrated).
+              const double e2 = cs.eta * cs.eta;
+              const double qbb = cs.lambda * cs.lambda * ds + e2 * ds * ds * ds / 3, qbd = e2 * ds * ds / 2, qdd = e2 * ds;
+              const double l11 = std::sqrt(qbb), l21 = l11 > 0 ? qbd / l11 : 0.0,
+                           l22 = std::sqrt(std::max(qdd - l21 * l21, 0.0));
+              const double u1 = rng.normal(), u2 = rng.normal();
+              walk += slope * ds + l11 * u1;
+              slope += l21 * u1 + l22 * u2;
+              s_prev = sj;
+            }
+          }
+        } else {
+          const double var = disc_var(cs, tj);
+          if (!started && tj >= t_last_) {
+            walk = cs.offset;
+            started = true;
+          }
+          if (var > prev_var) walk += std::sqrt(var - prev_var) * rng.normal();
+          prev_var = std::max(prev_var, var);
         }
-        if (var > prev_var) walk += std::sqrt(var - prev_var) * rng.normal();
-        prev_var = std::max(prev_var, var);
         if (!changed && tj >= t_c) {
           const double v0 = curve_value(comp_[s], tj) + walk;
           const double span = dir > 0 ? regime_.onset_span(v0)
@@ -186,13 +219,25 @@ class MixturePosterior : public Extrapolator {
     double lambda = 0;  // discrepancy rate (z units per sqrt(ln t))
     double offset = 0;  // filtered discrepancy at the last observation (learned rate only)
     double var0 = 0;    // its variance
+    double eta = 0;        // slope-discrepancy rate (z units per (ln t)^1.5; 0: no wandering slope)
+    double slope = 0;      // filtered discrepancy slope in ln t at the last observation
+    double cov0 = 0;       // covariance of offset and slope
+    double slope_var0 = 0; // variance of the slope
   };
 
-  /// Variance (z units) of the model discrepancy at t >= t_last:
-  /// var0 + lambda^2 ln(t / t_last); 0 inside the data.
+  /// Mean (z units) of the model discrepancy at t >= t_last:
+  /// offset + slope ln(t / t_last).
+  double disc_mean(const Component& c, double t) const {
+    return c.offset + (c.slope != 0 ? c.slope * std::log(t / t_last_) : 0.0);
+  }
+  /// Variance (z units) of the model discrepancy at t >= t_last, d = ln(t / t_last):
+  /// var0 + 2 d cov0 + d^2 slope_var0 + lambda^2 d + eta^2 d^3 / 3; 0 inside the data.
   double disc_var(const Component& c, double t) const {
     if (!(t >= t_last_)) return 0.0;
-    return c.var0 + c.lambda * c.lambda * std::log(t / t_last_);
+    const double d = std::log(t / t_last_);
+    double v = c.var0 + c.lambda * c.lambda * d;
+    if (c.eta > 0 || c.slope_var0 > 0) v += d * (2 * c.cov0 + d * c.slope_var0) + c.eta * c.eta * d * d * d / 3;
+    return std::max(v, 0.0);
   }
 
   bool extends(const Observations& o) const {

@@ -9,6 +9,7 @@
 //   o.validate();                                          // InvalidOptions naming the field
 //   auto single = curvecast::PosteriorOptions::single("pow4");  // for SingleFamilyPosterior
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -53,6 +54,9 @@ struct PosteriorOptions {
   double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
+  double points_per_ln_x = 25;           ///< learned discrepancy: a prefix denser than this many points per unit of ln x (n > points_per_ln_x * ln(t_n / t_1)) is long: its likelihood is tempered to the power points_per_ln_x * ln(t_n / t_1) / n (coarsened posterior) and its discrepancy gains a wandering slope; 0 = never
+  double slope_discrepancy_median = 0.25; ///< long prefixes: prior median of the slope-wander rate eta, in units of the prefix's recent slope (z per ln x) per sqrt(ln x); log-normal prior; 0 = no wandering slope
+  double slope_discrepancy_log_sd = 1.0;  ///< long prefixes: prior sd of ln eta
   double onset_rate = 0.05;              ///< Default-prior ensemble: hazard per unit ln x, on a flat prefix, of learning onset after the data (detail/regime_change.hpp), chosen by cross-validation grouped by task (docs/results.md); 0 = none
   double turn_rate = 0.01;               ///< Default-prior ensemble: hazard per unit ln x of a turn for the worse after the data, chosen by the same cross-validation; 0 = none
   bool warm_start = true;                ///< refit on extended observations starts from the previous ensemble
@@ -137,12 +141,25 @@ struct PosteriorOptions {
     if (!(onset_rate >= 0) || !std::isfinite(onset_rate)) bad("onset_rate must be finite and >= 0");
     if (!(turn_rate >= 0) || !std::isfinite(turn_rate)) bad("turn_rate must be finite and >= 0");
     if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
+    if (!(slope_discrepancy_median >= 0) || !std::isfinite(slope_discrepancy_median))
+      bad("slope_discrepancy_median must be finite and >= 0");
+    if (!(points_per_ln_x >= 0) || !std::isfinite(points_per_ln_x)) bad("points_per_ln_x must be finite and >= 0");
+    if (!(slope_discrepancy_log_sd > 0) || !std::isfinite(slope_discrepancy_log_sd))
+      bad("slope_discrepancy_log_sd must be finite and > 0");
   }
   /// Whether the ensemble learns the discrepancy rate (Default prior, auto
   /// rate, no recency weighting: per-point weights have no meaning under the
   /// correlated likelihood, so `recency` uses the fixed rate 0.2).
   bool learns_discrepancy() const {
     return single_family.empty() && discrepancy == -1 && prior == PriorKind::Default && !recency;
+  }
+  /// Likelihood tempering power of a prefix of n points spanning span_ln_t
+  /// units of ln x (normalised): points_per_ln_x * span_ln_t / n when that is
+  /// below 1 (a long prefix: tempered, with a wandering slope), else 1.
+  double tempering(std::size_t n, double span_ln_t) const {
+    if (!learns_discrepancy() || !(points_per_ln_x > 0) || n == 0 || !(span_ln_t >= 0)) return 1.0;
+    const double b = points_per_ln_x * span_ln_t / static_cast<double>(n);
+    return b < 1 ? b : 1.0;
   }
   /// The fixed discrepancy rate in effect when it is not learned.
   double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }

@@ -40,6 +40,9 @@ void read_posterior_options(OptionReader& r, curvecast::PosteriorOptions& p, boo
   r.get("discrepancy", p.discrepancy);
   r.get("discrepancy_median", p.discrepancy_median);
   r.get("discrepancy_log_sd", p.discrepancy_log_sd);
+  r.get("points_per_ln_x", p.points_per_ln_x);
+  r.get("slope_discrepancy_median", p.slope_discrepancy_median);
+  r.get("slope_discrepancy_log_sd", p.slope_discrepancy_log_sd);
   r.get("warm_start", p.warm_start);
   r.get("warm_burn_in", p.warm_burn_in);
   r.get("warm_steps", p.warm_steps);

@@ -31,6 +31,19 @@
 // B past the data: offset = filtered B at the last point, variance
 // P_n + lambda^2 ln(t / t_last).
 //
+// Wandering slope (optional, learn_slope, with the discrepancy): B also has a
+// slope D in s that is itself a Brownian motion (variance eta^2 per unit s;
+// B = D = 0 at the first point): dB = D ds + lambda dW1, dD = eta dW2 (a local
+// linear trend; the slope part alone is an integrated random walk). Over a
+// step ds the state (B, D) moves by F = [1 ds; 0 1] and gains the covariance
+//   Q = lambda^2 [ds 0; 0 0] + eta^2 [ds^3/3 ds^2/2; ds^2/2 ds].
+// The filter is a two-state Kalman filter, still linear in the data. A bend of
+// the curve away from the smooth shapes late in the prefix (a learning-rate
+// schedule does this) shows up as a filtered slope D_n, which the predictive
+// continues: mean offset + D_n (s - s_n), variance
+//   [1 ds] P_n [1 ds]' + lambda^2 ds + eta^2 ds^3 / 3,  ds = ln(t / t_last).
+// theta then ends with (ln sigma, ln lambda, ln eta).
+//
 // Everything here works in normalised units (t, z); no allocation in operator().
 #include <algorithm>
 #include <array>
@@ -46,6 +59,16 @@ namespace curvecast::detail {
 
 inline constexpr int kMaxBasis = 5;   // intercept + 4 families
 inline constexpr int kMaxShape = 5;   // nonlinear parameters (+ ln sigma => 6 dims)
+/// Size of the filter's final state written by BasisModel::conditional(): the
+/// filtered (B, D) of each basis column and of z, then P_BB, P_BD, P_DD.
+inline constexpr int kFilterState = 2 * (kMaxBasis + 1) + 3;
+
+/// The discrepancy at the last observation for one coefficient vector:
+/// filtered level and slope (in s = ln t) and their covariance.
+struct DiscrepancyState {
+  double offset = 0, slope = 0;
+  double var = 0, cov = 0, slope_var = 0;
+};
 
 enum BasisFamily : int { kPow3 = 0, kIlog2 = 1, kJanoschek = 2, kMmf = 3 };
 
@@ -59,6 +82,7 @@ struct BasisPrior {
   double ln_delta4_mean = 0, ln_delta4_sd = 1;      // mmf (ln delta ~ N(0, 1))
   double ln_sigma_mean = -4, ln_sigma_sd = 1;       // noise (LC-PFN code: N(-4, 1))
   double ln_lambda_mean = -2.3, ln_lambda_sd = 1;   // discrepancy rate, when learned (BasisModel::learn_discrepancy)
+  double ln_eta_mean = -4, ln_eta_sd = 1;           // slope-discrepancy rate, when learned (BasisModel::learn_slope)
   std::array<double, kMaxBasis> b_mean{};          // coefficient prior mean (active columns first)
   std::array<double, kMaxBasis * kMaxBasis> b_cov{};  // coefficient prior covariance, row-major p x p
 };
@@ -176,8 +200,11 @@ class BasisModel {
   /// Learn the discrepancy rate (adds ln lambda as the last coordinate of theta).
   void learn_discrepancy(bool on) { learn_ = on; }
   bool learns_discrepancy() const { return learn_; }
-  int dim() const { return shape_ + 1 + (learn_ ? 1 : 0); }
-  /// Index of ln sigma in theta (ln lambda follows it when learned).
+  /// With the discrepancy: also learn a wandering slope (adds ln eta after ln lambda).
+  void learn_slope(bool on) { slope_ = on; }
+  bool learns_slope() const { return learn_ && slope_; }
+  int dim() const { return shape_ + 1 + (learn_ ? 1 : 0) + (learns_slope() ? 1 : 0); }
+  /// Index of ln sigma in theta (ln lambda, then ln eta, follow it when learned).
   int sigma_index() const { return shape_; }
   int basis() const { return p_; }
   const std::vector<int>& families() const { return fam_; }
@@ -258,6 +285,7 @@ class BasisModel {
     }
     if (!g(th[k], prior_.ln_sigma_mean, prior_.ln_sigma_sd, -25, 6)) return kNegInf;
     if (learn_ && !g(th[k + 1], prior_.ln_lambda_mean, prior_.ln_lambda_sd, -12, 3)) return kNegInf;
+    if (learns_slope() && !g(th[k + 2], prior_.ln_eta_mean, prior_.ln_eta_sd, -14, 3)) return kNegInf;
     return lp;
   }
 
@@ -277,15 +305,18 @@ class BasisModel {
       }
       th[k] = prior_.ln_sigma_mean + prior_.ln_sigma_sd * rng.normal();
       if (learn_) th[k + 1] = prior_.ln_lambda_mean + prior_.ln_lambda_sd * rng.normal();
+      if (learns_slope()) th[k + 2] = prior_.ln_eta_mean + prior_.ln_eta_sd * rng.normal();
       if (std::isfinite(log_prior(th))) return;
     }
   }
 
   /// The conditional posterior of b given theta: A = P + G / s2 (Cholesky in L),
   /// mean in mu. Returns the log marginal likelihood (b integrated out), or -inf.
-  /// With a learned discrepancy, kf (if given, kMaxBasis + 2 values) receives
+  /// With a learned discrepancy, kf (if given, kFilterState values) receives
   /// the filter's final state: the filtered B of column a (kf[a], a < p), of z
-  /// (kf[p]) and the filtered variance (kf[p + 1]); see discrepancy_state().
+  /// (kf[p]), the filtered slopes D likewise (kf[p + 1 + a], kf[2p + 1]; 0
+  /// without learn_slope) and P_BB, P_BD, P_DD (kf[2p + 2 ..]); see
+  /// discrepancy_state().
   double conditional(const double* th, double* L, double* mu, double* kf = nullptr) const {
     const int p = p_;
     thread_local Eigen::ArrayXXd X;
@@ -293,9 +324,54 @@ class BasisModel {
     double G[kMaxBasis * kMaxBasis] = {}, h[kMaxBasis] = {};
     const double ls = th[shape_];
     double inv_s2, q, loglik_norm;
-    if (learn_) {
+    if (learns_slope()) {
+      // Two-state Kalman whitening (level B, slope D; H = [1 0]).
+      // Tempered (see set_tempering): the filter runs on C / beta.
+      const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_,
+                   e2 = std::exp(2 * th[shape_ + 2]) * inv_beta_;
+      double mb[kMaxBasis + 1] = {}, md[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
+      double Pbb = 0, Pbd = 0, Pdd = 0, sum_log_f = 0, prod_f = 1;
+      q = 0;
+      for (int i = 0; i < n_; ++i) {
+        const double d = ds_[i], ed = e2 * d;
+        // Predict: (B, D) <- F (B, D), P <- F P F' + Q.
+        const double Qbb = l2 * d + ed * d * d / 3, Qbd = 0.5 * ed * d;
+        const double Mbb = Pbb + d * (2 * Pbd + d * Pdd) + Qbb, Mbd = Pbd + d * Pdd + Qbd, Mdd = Pdd + ed;
+        const double F = Mbb + s2, inv_f = 1.0 / F, Kb = Mbb * inv_f, Kd = Mbd * inv_f, isf = std::sqrt(inv_f);
+        prod_f *= F;
+        if ((i & 7) == 7) {
+          sum_log_f += std::log(prod_f);
+          prod_f = 1;
+        }
+        for (int a = 0; a <= p; ++a) {
+          const double pred = mb[a] + d * md[a];
+          const double e = (a < p ? X(i, a) : z_[i]) - pred;
+          v[a] = e * isf;
+          mb[a] = pred + Kb * e;
+          md[a] += Kd * e;
+        }
+        Pbb = Mbb - Kb * Mbb;
+        Pbd = Mbd - Kb * Mbd;
+        Pdd = Mdd - Kd * Mbd;
+        for (int a = 0; a < p; ++a) {
+          h[a] += v[a] * v[p];
+          for (int b = 0; b <= a; ++b) G[a * p + b] += v[a] * v[b];
+        }
+        q += v[p] * v[p];
+      }
+      sum_log_f += std::log(prod_f);
+      if (kf) {
+        std::copy(mb, mb + p + 1, kf);
+        std::copy(md, md + p + 1, kf + p + 1);
+        kf[2 * p + 2] = Pbb;
+        kf[2 * p + 3] = Pbd;
+        kf[2 * p + 4] = Pdd;
+      }
+      inv_s2 = 1.0;
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f);
+    } else if (learn_) {
       // Kalman whitening of the columns and z under sigma^2 I + lambda^2 K_brownian.
-      const double s2 = std::exp(2 * ls), l2 = std::exp(2 * th[shape_ + 1]);
+      const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_;
       double m[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
       double P = 0, sum_log_f = 0, prod_f = 1;
       q = 0;
@@ -325,10 +401,13 @@ class BasisModel {
       sum_log_f += std::log(prod_f);
       if (kf) {
         std::copy(m, m + p + 1, kf);
-        kf[p + 1] = P;
+        std::fill(kf + p + 1, kf + 2 * p + 2, 0.0);
+        kf[2 * p + 2] = P;
+        kf[2 * p + 3] = 0;
+        kf[2 * p + 4] = 0;
       }
       inv_s2 = 1.0;
-      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f);
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f);
     } else {
       if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
       for (int a = 0; a < p; ++a) {
@@ -362,21 +441,45 @@ class BasisModel {
     return std::isfinite(ll) ? ll : kNegInf;
   }
 
-  /// With a learned discrepancy: the filtered state of B at the last point
-  /// (mean *offset, variance *var) for coefficients b, from conditional()'s kf
-  /// (the filter is linear in the data: the residual z - X b filters to
-  /// kf[p] - sum_a kf[a] b[a]). Without: both 0.
-  void discrepancy_state(const double* kf, const double* b, double* offset, double* var) const {
-    *offset = 0;
-    *var = 0;
-    if (!learn_) return;
-    double m = kf[p_];
-    for (int a = 0; a < p_; ++a) m -= kf[a] * b[a];
-    *offset = m;
-    *var = kf[p_ + 1];
+  /// With a learned discrepancy: the filtered state of (B, D) at the last
+  /// point for coefficients b, from conditional()'s kf (the filter is linear in
+  /// the data: the residual z - X b filters to kf[p] - sum_a kf[a] b[a], and
+  /// likewise for the slope). Without: all 0.
+  DiscrepancyState discrepancy_state(const double* kf, const double* b) const {
+    DiscrepancyState st;
+    if (!learn_) return st;
+    double m = kf[p_], d = kf[2 * p_ + 1];
+    for (int a = 0; a < p_; ++a) {
+      m -= kf[a] * b[a];
+      d -= kf[p_ + 1 + a] * b[a];
+    }
+    st.offset = m;
+    st.slope = d;
+    st.var = kf[2 * p_ + 2];
+    st.cov = kf[2 * p_ + 3];
+    st.slope_var = kf[2 * p_ + 4];
+    return st;
   }
+  /// Tempers the likelihood of the learned-discrepancy model to the power
+  /// beta in (0, 1] (1: none): Miller & Dunson's coarsened posterior (Robust
+  /// Bayesian inference via coarsening, JASA 2019), which lets n points
+  /// count as beta * n when the noise model is known to be too simple. For a
+  /// Gaussian likelihood N(z; X b, C) (the filter's), N^beta = N(z; X b, C / beta)
+  /// |C|^((1 - beta) / 2) times a constant, so b is still integrated out
+  /// exactly: the filter runs on C / beta (sigma^2, lambda^2, eta^2 over beta;
+  /// the same gains, so the same filtered means, and P / beta), and
+  /// (1 - beta) / 2 log|C| is added. Without a learned discrepancy it has no effect.
+  void set_tempering(double beta) { inv_beta_ = 1.0 / beta; }
+  double tempering() const { return 1.0 / inv_beta_; }
+
   /// Discrepancy rate lambda of theta (0 when not learned).
   double lambda(const double* th) const { return learn_ ? std::exp(th[shape_ + 1]) : 0.0; }
+  /// Slope-discrepancy rate eta of theta (0 when not learned).
+  double eta(const double* th) const { return learns_slope() ? std::exp(th[shape_ + 2]) : 0.0; }
+  /// Mean of the discrepancy at s = ln t beyond the last point.
+  double discrepancy_mean(const DiscrepancyState& st, double t) const {
+    return st.offset + (learns_slope() ? st.slope * (std::log(t) - lnt_[n_ - 1]) : 0.0);
+  }
 
   /// Log posterior density of theta (b marginalised, constraints not included).
   double operator()(const double* th) const {
@@ -392,17 +495,13 @@ class BasisModel {
     const double lp = log_prior(th);
     *blob = std::numeric_limits<double>::quiet_NaN();
     if (!std::isfinite(lp)) return kNegInf;
-    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kMaxBasis + 2];
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kFilterState];
     const double ll = conditional(th, L, mu, kf);
     if (!std::isfinite(ll)) return kNegInf;
     row(th, monitor_t_, r);
     double v = 0;
     for (int a = 0; a < p_; ++a) v += r[a] * mu[a];
-    if (learn_) {
-      double off, var;
-      discrepancy_state(kf, mu, &off, &var);
-      v += off;
-    }
+    if (learn_) v += discrepancy_mean(discrepancy_state(kf, mu), monitor_t_);
     *blob = v;
     return lp + ll;
   }
@@ -410,13 +509,12 @@ class BasisModel {
 
   /// Conditional posterior mean of z(t) given theta (the monitored quantity).
   double conditional_mean_at(const double* th, double t) const {
-    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kMaxBasis + 2], off, var;
+    double L[kMaxBasis * kMaxBasis], mu[kMaxBasis], r[kMaxBasis], kf[kFilterState];
     if (!std::isfinite(conditional(th, L, mu, kf))) return std::numeric_limits<double>::quiet_NaN();
     row(th, t, r);
     double s = 0;
     for (int a = 0; a < p_; ++a) s += r[a] * mu[a];
-    discrepancy_state(kf, mu, &off, &var);
-    return s + off;
+    return s + (learn_ ? discrepancy_mean(discrepancy_state(kf, mu), t) : 0.0);
   }
 
   /// Draws b ~ N(mu, A^-1) given the Cholesky factor L of A.
@@ -468,6 +566,14 @@ class BasisModel {
 
  private:
   static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+  /// log of integral N(z; X b, C)^beta p(b) db minus that of N(z; X b, C / beta):
+  /// (1 - beta) / 2 (log|C| + n ln 2 pi) - n / 2 ln beta, with log|C| = the sum
+  /// of ln F of the filter run on C / beta, plus n ln beta; 0 untempered.
+  double tempering_term(double sum_log_f_scaled) const {
+    if (inv_beta_ == 1.0) return 0.0;
+    const double beta = 1.0 / inv_beta_, lb = std::log(beta);
+    return 0.5 * (1 - beta) * (sum_log_f_scaled + n_ * lb + n_ * kLog2Pi) - 0.5 * n_ * lb;
+  }
   static constexpr double kLog2Pi = 1.8378770664093454836;
 
   void row_ln(const double* th, double lnt, double il, double* r) const {
@@ -495,6 +601,8 @@ class BasisModel {
   double P_[kMaxBasis * kMaxBasis] = {}, LS_[kMaxBasis * kMaxBasis] = {}, Pm_[kMaxBasis] = {}, mPm_ = 0, logdet_S_ = 0;
   Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_, ds_;
   bool learn_ = false;
+  bool slope_ = false;
+  double inv_beta_ = 1.0;  // 1 / likelihood tempering power
   bool weighted_ = false;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;

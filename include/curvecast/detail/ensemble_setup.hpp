@@ -99,7 +99,34 @@ struct EnsembleSetup {
     return r > 0 && r <= 1 ? r : 1.0;
   }
 
-  BasisPrior make_prior(const std::vector<int>& fam) const {
+  /// The prefix's recent rate of change, z units per unit of ln x: the
+  /// absolute least-squares slope of z on ln x over the points in the last
+  /// unit of ln x (at least the last 4 points), floored at 1% of the prefix
+  /// range per unit. Sets the scale of the slope discrepancy's prior: a bend
+  /// ahead is judged against how fast the curve moves now, not against its
+  /// whole range (which the first steps of a long run dominate).
+  double recent_slope_z(const Observations& obs) const {
+    const std::size_t n = obs.size();
+    const double sn = std::log(norm_.t(obs.x.back()));
+    std::size_t i0 = n >= 4 ? n - 4 : 0;
+    while (i0 > 0 && std::log(norm_.t(obs.x[i0 - 1])) >= sn - 1) --i0;
+    double ms = 0, mz = 0;
+    const double m = static_cast<double>(n - i0);
+    for (std::size_t i = i0; i < n; ++i) {
+      ms += std::log(norm_.t(obs.x[i])) / m;
+      mz += norm_.z(obs.y[i]) / m;
+    }
+    double sxx = 0, sxy = 0;
+    for (std::size_t i = i0; i < n; ++i) {
+      const double ds = std::log(norm_.t(obs.x[i])) - ms;
+      sxx += ds * ds;
+      sxy += ds * (norm_.z(obs.y[i]) - mz);
+    }
+    const double slope = sxx > 0 ? std::abs(sxy / sxx) : 0.0;
+    return std::isfinite(slope) ? std::max(slope, 0.01 * zr_) : 0.01 * zr_;
+  }
+
+  BasisPrior make_prior(const std::vector<int>& fam, double recent_slope = 1.0) const {
     BasisPrior pr;
     double mean[kMaxBasis], cov[kMaxBasis * kMaxBasis];
     lcpfn_coefficient_moments(fam, mean, cov);
@@ -118,6 +145,8 @@ struct EnsembleSetup {
       pr.ln_sigma_sd = 1.5;
       pr.ln_lambda_mean = std::log(opt_.discrepancy_median * zr_);
       pr.ln_lambda_sd = opt_.discrepancy_log_sd;
+      if (opt_.slope_discrepancy_median > 0) pr.ln_eta_mean = std::log(opt_.slope_discrepancy_median * recent_slope);
+      pr.ln_eta_sd = opt_.slope_discrepancy_log_sd;
     }
     for (int i = 0; i < p; ++i) pr.b_mean[static_cast<std::size_t>(i)] = mean[i];
     for (int i = 0; i < p * p; ++i) pr.b_cov[static_cast<std::size_t>(i)] = cov[i];
