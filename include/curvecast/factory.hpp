@@ -40,12 +40,14 @@ inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, 
                                                     : PosteriorOptions::with_regime_changes();
     p.seed = o.seed;
     p.time_budget_seconds = o.fit.time_budget_seconds;
+    p.max_points = o.fit.max_points;
     return std::make_unique<EnsemblePosterior>(p);
   }
   if (name.rfind("mcmc:", 0) == 0 && has_family(name.substr(5))) {
     PosteriorOptions p = PosteriorOptions::single(name.substr(5));
     p.seed = o.seed;
     p.time_budget_seconds = o.fit.time_budget_seconds;
+    p.max_points = o.fit.max_points;
     return std::make_unique<SingleFamilyPosterior>(p);
   }
   if (has_family(name)) return std::make_unique<LeastSquaresExtrapolator>(name, fit);

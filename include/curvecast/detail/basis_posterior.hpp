@@ -182,6 +182,18 @@ class BasisModel {
   int basis() const { return p_; }
   const std::vector<int>& families() const { return fam_; }
 
+  /// A summarised curve (curve_summary.hpp): set_data's weights are the
+  /// points' counts (with a learned discrepancy, point i's noise variance is
+  /// sigma^2 / w_i), `extra_count` = points summarised - summary points and
+  /// `ss` = the scatter the summary's points do not carry (z units squared,
+  /// weighted like the log-likelihood); both enter the noise likelihood.
+  /// Call after set_data.
+  void set_summary(double extra_count, double ss) {
+    summarised_ = true;
+    extra_n_ = extra_count;
+    ss_ = ss;
+  }
+
   /// Sets the data (normalised t > 0, z, per-point log-likelihood weights).
   void set_data(const std::vector<double>& t, const std::vector<double>& z, const std::vector<double>& w) {
     n_ = static_cast<int>(t.size());
@@ -193,6 +205,8 @@ class BasisModel {
     sw_.resize(n_);
     swz_.resize(n_);
     weighted_ = false;
+    summarised_ = false;
+    extra_n_ = ss_ = 0;
     wsum_ = 0;
     q_ = 0;
     for (int i = 0; i < n_; ++i) {
@@ -300,7 +314,8 @@ class BasisModel {
       double P = 0, sum_log_f = 0, prod_f = 1;
       q = 0;
       for (int i = 0; i < n_; ++i) {
-        const double Pm = P + l2 * ds_[i], F = Pm + s2, inv_f = 1.0 / F, K = Pm * inv_f, isf = std::sqrt(inv_f);
+        const double Pm = P + l2 * ds_[i], F = Pm + (weighted_ ? s2 / w_[i] : s2), inv_f = 1.0 / F, K = Pm * inv_f,
+                     isf = std::sqrt(inv_f);
         // sum of ln F by products of 8 (F >= sigma^2 >= e^-50: no underflow)
         prod_f *= F;
         if ((i & 7) == 7) {
@@ -329,6 +344,10 @@ class BasisModel {
       }
       inv_s2 = 1.0;
       loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f);
+      if (summarised_) {
+        loglik_norm -= 0.5 * extra_n_ * (kLog2Pi + 2 * ls);
+        q += ss_ / s2;
+      }
     } else {
       if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
       for (int a = 0; a < p; ++a) {
@@ -336,7 +355,7 @@ class BasisModel {
         for (int b = 0; b <= a; ++b) G[a * p + b] = (X.col(a) * X.col(b)).sum();
       }
       inv_s2 = std::exp(-2 * ls);
-      q = q_ * inv_s2;
+      q = (summarised_ ? q_ + ss_ : q_) * inv_s2;
       loglik_norm = -0.5 * wsum_ * (kLog2Pi + 2 * ls);
     }
     for (int a = 0; a < p; ++a) {
@@ -496,6 +515,8 @@ class BasisModel {
   Eigen::ArrayXd lnt_, il_, z_, w_, sw_, swz_, ds_;
   bool learn_ = false;
   bool weighted_ = false;
+  bool summarised_ = false;
+  double extra_n_ = 0, ss_ = 0;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
 };
