@@ -65,7 +65,7 @@ CATCH_TEST_CASE("the summary keeps the sum of squares of every curve linear in l
   CATCH_CHECK(s->x.front() == o.x.front());  // the sparse early points are kept as they are
   CATCH_CHECK(s->y.front() == o.y.front());
   // Any f linear in ln x (so in particular linear inside each bin).
-  check_sum_of_squares(o, *s, [](double x) { return 0.7; });
+  check_sum_of_squares(o, *s, [](double) { return 0.7; });
   check_sum_of_squares(o, *s, [](double x) { return 0.6 - 0.02 * std::log(x); });
   check_sum_of_squares(o, *s, [](double x) { return -3.0 + 1.5 * std::log(x); });
 }

@@ -93,7 +93,10 @@ class CurveSummariser {
     if (index == 0) {
       x0_ = x;
       y0_ = y;
-      if (x > 0) start(0.0);  // else the origin needs the second point
+      if (x > 0) {
+        start(0.0);
+        add(x, y, 0);
+      }  // else the origin needs the second point
       return;
     }
     if (index == 1 && !started_) {
@@ -120,10 +123,13 @@ class CurveSummariser {
       const double pos = c.i_first + 0.5 * (c.i_last - c.i_first);
       const double xm = origin_ + std::exp(c.mu - sd), xp = origin_ + std::exp(c.mu + sd);
       if (!(c.cuu > 0) || !(xp > xm) || (!s.x.empty() && !(xm > s.x.back()))) {
+        if (!std::isfinite(c.cyy)) return std::nullopt;
         emit(s, origin_ + std::exp(c.mu), c.my, n, c.cyy, pos);  // u constant to rounding: the mean alone
         continue;
       }
-      const double b = c.cuy / c.cuu, half = std::max(0.0, c.cyy - b * c.cuy) / 2;
+      const double b = c.cuy / c.cuu, rest = c.cyy - b * c.cuy;  // scatter about the bin's line
+      if (!std::isfinite(rest)) return std::nullopt;                // beyond double range
+      const double half = std::max(0.0, rest) / 2;
       emit(s, xm, c.my - b * sd, n / 2, half, pos);
       emit(s, xp, c.my + b * sd, n / 2, half, pos);
     }

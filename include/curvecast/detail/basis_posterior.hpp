@@ -31,6 +31,12 @@
 // B past the data: offset = filtered B at the last point, variance
 // P_n + lambda^2 ln(t / t_last).
 //
+// A long curve's summary (curve_summary.hpp, set_summary): point i stands for
+// w_i points (noise variance sigma^2 / w_i in the filter, weight w_i without
+// it), and the scatter the points do not carry, with their count, enters the
+// noise likelihood; for a curve linear in ln t inside each bin (and B constant
+// there) the likelihood is then the exact one.
+//
 // Everything here works in normalised units (t, z); no allocation in operator().
 #include <algorithm>
 #include <array>
@@ -192,6 +198,8 @@ class BasisModel {
     summarised_ = true;
     extra_n_ = extra_count;
     ss_ = ss;
+    sum_log_w_ = 0;
+    for (int i = 0; i < n_; ++i) sum_log_w_ += std::log(w_[i]);
   }
 
   /// Sets the data (normalised t > 0, z, per-point log-likelihood weights).
@@ -206,7 +214,7 @@ class BasisModel {
     swz_.resize(n_);
     weighted_ = false;
     summarised_ = false;
-    extra_n_ = ss_ = 0;
+    extra_n_ = ss_ = sum_log_w_ = 0;
     wsum_ = 0;
     q_ = 0;
     for (int i = 0; i < n_; ++i) {
@@ -345,7 +353,8 @@ class BasisModel {
       inv_s2 = 1.0;
       loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f);
       if (summarised_) {
-        loglik_norm -= 0.5 * extra_n_ * (kLog2Pi + 2 * ls);
+        // point i stands for w_i points: their density, not their mean's
+        loglik_norm -= 0.5 * (extra_n_ * (kLog2Pi + 2 * ls) + sum_log_w_);
         q += ss_ / s2;
       }
     } else {
@@ -516,7 +525,7 @@ class BasisModel {
   bool learn_ = false;
   bool weighted_ = false;
   bool summarised_ = false;
-  double extra_n_ = 0, ss_ = 0;
+  double extra_n_ = 0, ss_ = 0, sum_log_w_ = 0;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
 };
