@@ -1,12 +1,13 @@
 // Cost of fit + predict against the length of the curve, and of a warm
-// EarlyStopper decision along a long stream: CPU milliseconds of the calling thread (one thread),
-// median of --repeats runs, every method on the same synthetic curve.
+// EarlyStopper decision along a long stream: CPU milliseconds of the calling
+// thread (one thread), median of --repeats runs (seeds 0, 1, ...), every
+// method on the same synthetic curve.
 //
 // Curve: y = 0.5 + 2 x^-0.5 + N(0, 0.01^2) at x = 1..n (seed 7): a loss
 // logged every step. Curves of more than max_points (256) points are fitted to
-// their summary (include/curvecast/curve_summary.hpp); --max-points 0 fits every
+// a summary of <= 64 points (include/curvecast/curve_summary.hpp); --max-points 0 fits every
 // point (slow beyond a few thousand points for the posteriors and ls:akaike).
-// The stream part feeds x = 1..max(--stream-points) into an EarlyStopper
+// The stream part feeds x = 1..max(--stream-at) into an EarlyStopper
 // (default method: the ensemble posterior, warm refits) and, at each n of
 // --stream-at, times --repeats decisions each after one new point (the stopper
 // has decided at the point before, so every timed decision is warm).
@@ -65,16 +66,18 @@ Observations power_law(std::size_t n) {
   }
   return o;
 }
-std::unique_ptr<Extrapolator> build(const std::string& method, std::size_t max_points) {
+std::unique_ptr<Extrapolator> build(const std::string& method, std::size_t max_points, std::uint64_t seed) {
   if (method == "ensemble" || method == "ensemble:lcpfn" || method == "ensemble:regime" || method.rfind("mcmc:", 0) == 0) {
     PosteriorOptions p = method == "ensemble"          ? PosteriorOptions{}
                          : method == "ensemble:lcpfn"  ? PosteriorOptions::lcpfn()
                          : method == "ensemble:regime" ? PosteriorOptions::with_regime_changes()
                                                        : PosteriorOptions::single(method.substr(5));
     p.max_points = max_points;
+    p.seed = seed;
     return make_posterior(p);
   }
   FactoryOptions fo;
+  fo.seed = seed;
   fo.fit.max_points = max_points;
   return make_extrapolator(method, fo);
 }
@@ -143,7 +146,10 @@ int main(int argc, char** argv) {
       std::vector<double> t;
       std::string failure;
       for (int r = 0; r < repeats; ++r) {
-        auto ex = build(m, max_points);  // a fresh extrapolator each time: a cold fit
+        // A fresh extrapolator each time (a cold fit), seeded with the repeat's
+        // number: the posteriors' cost varies with the seed (extra sampling
+        // blocks while split R-hat >= 1.05), so the median is over seeds.
+        auto ex = build(m, max_points, static_cast<std::uint64_t>(r));
         const double t0 = cpu_ms();
         try {
           ex->fit(obs);

@@ -5,13 +5,13 @@
 //
 //   curvecast::CurveSummariser s(/*max_points=*/256);   // streaming: one point at a time
 //   for (std::size_t i = 0; i < obs.size(); ++i) s.push(obs.x[i], obs.y[i]);   // O(1) amortised
-//   std::optional<curvecast::CurveSummary> sum = s.summary();     // <= 256 weighted points
-//   auto same = curvecast::summarise(obs, 256);                   // the batch summary: equal to the stream's
+//   std::optional<curvecast::CurveSummary> sum = s.summary();     // <= 256 / 4 = 64 weighted points
+//   auto same = curvecast::summarise(obs, 256);   // batch: equal to the stream's (nullopt for <= 256 points)
 //
 // What is kept. Points are grouped into bins of equal width in u = ln(x - o)
 // (o = 0 when x starts above 0, else one step below the first x, as the
 // fitting coordinates shift x, see Normaliser); the width doubles (adjacent
-// bins merge) whenever the bins outnumber max_points / 2, so sparse early
+// bins merge) whenever the bins outnumber max_points / 8, so sparse early
 // points keep a bin each and dense late ones share one. Each bin keeps its
 // count, the means of u and y and the co-moments of (u, y), and is replaced by
 // two points at u = mean(u) -+ sd(u) with y on the bin's least-squares line in
@@ -27,9 +27,11 @@
 // and accurate to the curvature inside a bin otherwise.
 //
 // When. Extrapolators summarise curves of more than `max_points` points
-// (FitOptions::max_points, PosteriorOptions::max_points; default
-// kDefaultMaxPoints = 256); curves of at most that many points are fitted point
-// by point, exactly as without a summary. Documented fallback: a summary with
+// (FitOptions::max_points, PosteriorOptions::max_points,
+// EarlyStoppingOptions::max_points; default kDefaultMaxPoints = 256) into at
+// most max_points / 4 points (64 by default: the cost of a fit then stays
+// below that of a 256-point curve); curves of at most max_points points are
+// fitted point by point, exactly as without a summary. Documented fallback: a summary with
 // fewer than kMinSummaryPoints points (x spanning too little of ln x to be told
 // apart in double precision) or with non-finite statistics (|y| near 1e300)
 // is not used and the curve is fitted point by point.
@@ -49,7 +51,7 @@ namespace curvecast {
 /// FitOptions::max_points and PosteriorOptions::max_points).
 inline constexpr std::size_t kDefaultMaxPoints = 256;
 /// Smallest max_points accepted (0 turns summaries off).
-inline constexpr std::size_t kMinMaxPoints = 16;
+inline constexpr std::size_t kMinMaxPoints = 64;
 /// A summary with fewer points than this is not used (the curve is fitted point by point).
 inline constexpr std::size_t kMinSummaryPoints = 8;
 
@@ -72,16 +74,16 @@ struct CurveSummary {
 /// bins, O(max_points), happens at most a few dozen times in a curve's life).
 class CurveSummariser {
  public:
-  /// max_points >= kMinMaxPoints: the summary has at most max_points points.
-  explicit CurveSummariser(std::size_t max_points = kDefaultMaxPoints) : cap_(max_points / 2) {
+  /// max_points >= kMinMaxPoints: the summary has at most max_points / 4 points.
+  explicit CurveSummariser(std::size_t max_points = kDefaultMaxPoints) : max_points_(max_points), cap_(max_points / 8) {
     if (max_points < kMinMaxPoints)
-      throw InvalidOptions("curvecast: CurveSummariser: max_points must be >= 16");
+      throw InvalidOptions("curvecast: CurveSummariser: max_points must be >= 64");
   }
 
-  std::size_t max_points() const { return 2 * cap_; }
+  std::size_t max_points() const { return max_points_; }
   /// Points pushed so far.
   std::size_t count() const { return count_; }
-  void clear() { *this = CurveSummariser(2 * cap_); }
+  void clear() { *this = CurveSummariser(max_points_); }
 
   /// Adds the next point. InvalidInput for a non-finite point or x not above the previous one.
   void push(double x, double y) {
@@ -111,7 +113,7 @@ class CurveSummariser {
   std::optional<CurveSummary> summary() const {
     CurveSummary s;
     s.count = count_;
-    s.max_points = 2 * cap_;
+    s.max_points = max_points_;
     s.bins = cells_.size();
     for (const Cell& c : cells_) {
       if (c.n <= 2) {
@@ -217,7 +219,7 @@ class CurveSummariser {
     s.ss_total += ss;
   }
 
-  std::size_t cap_;
+  std::size_t max_points_, cap_;  // cap_: most bins
   std::size_t count_ = 0;
   int level_ = 0;
   bool started_ = false;
@@ -225,7 +227,7 @@ class CurveSummariser {
   std::vector<Cell> cells_;
 };
 
-/// The summary of `obs` (validated by the caller) with at most max_points points;
+/// The summary of `obs` (validated by the caller) with at most max_points / 4 points;
 /// std::nullopt when obs has at most max_points points or the summary is not
 /// usable (see the header comment). Equal to a CurveSummariser fed the same points.
 inline std::optional<CurveSummary> summarise(const Observations& obs, std::size_t max_points = kDefaultMaxPoints) {

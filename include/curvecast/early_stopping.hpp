@@ -165,11 +165,11 @@ class EarlyStopper {
     f.too_few = f.points_fitted < opt_.min_points;
     if (!f.too_few && !f.at_budget) {
       try {
-        const Observations fit_obs =
-            f.points_cut == 0
-                ? obs_
-                : Observations({obs_.x.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.x.end()},
-                               {obs_.y.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.y.end()}, hib);
+        Observations cut_obs;  // the points after the cut (no copy without one)
+        if (f.points_cut > 0)
+          cut_obs = Observations({obs_.x.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.x.end()},
+                                 {obs_.y.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.y.end()}, hib);
+        const Observations& fit_obs = f.points_cut == 0 ? obs_ : cut_obs;
         if (!opt_.warm_start) {
           ex_ = factory_();
           if (!ex_) throw FitFailure("the factory returned no extrapolator");

@@ -34,7 +34,7 @@ struct FitOptions {
   double best_cost_rtol = 1e-6;        ///< a start reached the best when its cost is within this relative tolerance
   double time_budget_seconds = 0;      ///< wall-time budget for all starts; 0 means none
   std::optional<Normalisation> normalisation;  ///< fitting coordinates; default: the family's own
-  std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to their summary (curve_summary.hpp; squared loss, no weights); 0 = never, else >= 16
+  std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp; squared loss, no weights); 0 = never, else >= 64
 
   void validate() const {
     auto bad = [](const std::string& what) { throw InvalidOptions("curvecast: FitOptions: " + what); };
@@ -48,7 +48,7 @@ struct FitOptions {
       bad("time_budget_seconds must be finite and >= 0");
     for (double w : weights)
       if (!(w >= 0) || !std::isfinite(w)) bad("weights must be finite and >= 0");
-    if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 16");
+    if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");
   }
   /// Whether a curve of n points is fitted to its summary under these options.
   bool summarises(std::size_t n) const {
