@@ -113,8 +113,9 @@ interval_level, warm_start, ls_num_starts, max_points). decide() releases the GI
              json mo = method_options.is_none() ? json::object() : kwargs_to_json(method_options.cast<py::dict>());
              const bool least_squares = name.rfind("ls:", 0) == 0 || curvecast::has_family(name);
              if (least_squares && !mo.contains("num_starts")) mo["num_starts"] = std::max(1, o.ls_num_starts);
-             // and the stopper's max_points (its streamed summary is made with it).
-             if (name != "last" && !mo.contains("max_points")) mo["max_points"] = o.max_points;
+             // and a non-default max_points of the stopper (its streamed summary is made with it).
+             if (name != "last" && o.max_points != curvecast::kDefaultMaxPoints && !mo.contains("max_points"))
+               mo["max_points"] = o.max_points;
              (void)build_extrapolator(name, seed, mo);  // an unknown name or bad option raises now
              curvecast::EarlyStopper::Factory f = [name, seed, mo] { return build_extrapolator(name, seed, mo); };
              out->s = std::make_unique<curvecast::EarlyStopper>(std::move(f), x_final, higher_is_better, o);
