@@ -12,7 +12,7 @@
 //
 // Usage: lc_bench [--data FILE] [--methods a,b] [--cutoffs 0.2,0.4] [--ids FILE]
 //                 [--limit N] [--sample N] [--threads N] [--seed S] [--out FILE.json]
-//                 [--time-budget S] [--plots DIR] [--plot-curves N] [--no-progress] [--list-methods]
+//                 [--max-points N] [--time-budget S] [--plots DIR] [--plot-curves N] [--no-progress] [--list-methods]
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,6 +50,7 @@ const char* kUsage =
     "  --threads N        worker threads; each case runs on one thread (default 1)\n"
     "  --seed S           run seed; per-case seeds derive from it (default 0)\n"
     "  --out FILE.json    write per-case rows and aggregates as JSON\n"
+    "  --max-points N     curves of more points are fitted to their summary (0 = never; default 256)\n"
     "  --time-budget S    wall-time budget in seconds of each fit (least squares: per family; posteriors:\n"
     "                     the whole fit); 0 = none (default). Cut runs depend on timing: not reproducible\n"
     "  --plots DIR        write SVG pictures of a few cases into DIR\n"
@@ -200,6 +201,7 @@ int main(int argc, char** argv) {
   std::size_t limit = 0, sample = 0, plot_curves = 4;
   bool progress = true;
   double time_budget = 0;
+  std::size_t max_points = curvecast::kDefaultMaxPoints;
   curvecast::bench::RunOptions o;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -226,6 +228,11 @@ int main(int argc, char** argv) {
         time_budget = parse_double(next(), "--time-budget");
         if (!(time_budget >= 0) || !std::isfinite(time_budget))
           throw curvecast::UsageError("lc_bench: --time-budget must be finite and >= 0");
+      }
+      else if (a == "--max-points") {
+        max_points = parse_count(next(), "--max-points");
+        if (max_points != 0 && max_points < curvecast::kMinMaxPoints)
+          throw curvecast::UsageError("lc_bench: --max-points must be 0 or >= 64");
       }
       else if (a == "--plots") plots_dir = next();
       else if (a == "--plot-curves") plot_curves = parse_count(next(), "--plot-curves");
@@ -267,10 +274,11 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     const bool bar = progress && isatty(STDERR_FILENO);
-    auto factory = [time_budget](const std::string& m, std::uint64_t seed) {
+    auto factory = [time_budget, max_points](const std::string& m, std::uint64_t seed) {
       curvecast::FactoryOptions f;
       f.seed = seed;
       f.fit.time_budget_seconds = time_budget;
+      f.fit.max_points = max_points;
       return curvecast::make_extrapolator(m, f);
     };
     const auto t0 = std::chrono::steady_clock::now();

@@ -35,6 +35,11 @@
 // samples when the observations are extended) pays a fraction of a cold fit.
 // With `warm_start = false` and a method name or factory, a fresh extrapolator
 // is built for each fit instead (useful to check warm against cold).
+//
+// Long runs: once more than `max_points` points are fitted, the stopper hands
+// the extrapolator the run's summary (curve_summary.hpp), which it keeps up to
+// date in O(1) per observed point, so a decision costs about the same at 10^5
+// points as at a few hundred (benchmarks/long_curve_cost.cpp).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -122,12 +127,14 @@ class EarlyStopper {
       throw InvalidInput(m.str());
     }
     obs_.push_back(x, y);  // validates
+    if (summary_) summary_->push(x, y);
     dirty_ = true;
   }
   /// Starts a new run: forgets the observations (options and extrapolator are kept).
   void reset() {
     obs_.x.clear();
     obs_.y.clear();
+    summary_.reset();
     dirty_ = true;
     forecast_ = StopForecast{};
     streak_ = streak_before_ = 0;
@@ -158,16 +165,18 @@ class EarlyStopper {
     f.too_few = f.points_fitted < opt_.min_points;
     if (!f.too_few && !f.at_budget) {
       try {
-        const Observations fit_obs =
-            f.points_cut == 0
-                ? obs_
-                : Observations({obs_.x.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.x.end()},
-                               {obs_.y.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.y.end()}, hib);
+        Observations cut_obs;  // the points after the cut (no copy without one)
+        if (f.points_cut > 0)
+          cut_obs = Observations({obs_.x.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.x.end()},
+                                 {obs_.y.begin() + static_cast<std::ptrdiff_t>(f.points_cut), obs_.y.end()}, hib);
+        const Observations& fit_obs = f.points_cut == 0 ? obs_ : cut_obs;
         if (!opt_.warm_start) {
           ex_ = factory_();
           if (!ex_) throw FitFailure("the factory returned no extrapolator");
         }
-        ex_->fit(fit_obs);
+        const std::optional<CurveSummary> s = summary_of_fitted(f.points_cut);
+        if (s) ex_->fit_with_summary(fit_obs, *s);
+        else ex_->fit(fit_obs);
         Predictive p = ex_->predict(x_final_);
         f.mean = p.mean();
         f.sd = p.sd();
@@ -307,13 +316,28 @@ class EarlyStopper {
     typename detail::DependentType<FactoryOptions, Name>::type fo;
     fo.seed = o.seed;
     fo.fit.num_starts = std::max(1, o.ls_num_starts);
+    fo.fit.max_points = o.max_points;
     (void)make_extrapolator(method, fo);  // an unknown name throws UsageError now, not at the first fit
     return [method, fo]() { return make_extrapolator(method, fo); };
   }
   static Factory default_factory(const EarlyStoppingOptions& o) {
     PosteriorOptions p;
     p.seed = o.seed;
+    p.max_points = o.max_points;
     return [p]() { return std::make_unique<EnsemblePosterior>(p); };
+  }
+  /// The summary of the points after the plateau cut (std::nullopt when they
+  /// are at most max_points or the summary is unusable). The summariser follows
+  /// observe() point by point; a new cut rebuilds it once.
+  std::optional<CurveSummary> summary_of_fitted(std::size_t cut) {
+    const std::size_t n = obs_.size();
+    if (opt_.max_points == 0 || n - cut <= opt_.max_points) return std::nullopt;
+    if (!summary_ || summary_from_ != cut) {
+      summary_.emplace(opt_.max_points);
+      summary_from_ = cut;
+      for (std::size_t i = cut; i < n; ++i) summary_->push(obs_.x[i], obs_.y[i]);
+    }
+    return summary_->summary();
   }
   void init() {
     opt_.validate();
@@ -327,6 +351,8 @@ class EarlyStopper {
   EarlyStoppingOptions opt_;
   Observations obs_;
   StopForecast forecast_;
+  std::optional<CurveSummariser> summary_;  // points from summary_from_ on, once a summary is needed
+  std::size_t summary_from_ = 0;
   bool dirty_ = true;
   std::size_t streak_ = 0;         // below_streak of the last decision
   std::size_t streak_before_ = 0;  // below_streak before the current observation's first decision

@@ -112,21 +112,18 @@ class EnsemblePosterior : public MixturePosterior {
     const Normaliser old_norm = norm_;
     norm_ = setup().make_normaliser(obs);
     zr_ = setup().prefix_range_z(obs);
-    const std::size_t n = obs.size();
-    std::vector<double> t(n), z(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      t[i] = norm_.t(obs.x[i]);
-      z[i] = norm_.z(obs.y[i]);
-    }
+    const LikelihoodData data = likelihood_data(obs);  // the points, or a long curve's summary
     const std::vector<int> fam = detail::EnsembleSetup::family_codes(opt_.families);
     const bool learn = opt_.learns_discrepancy();
     model_ = detail::BasisModel(fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
-    // Long prefixes (denser than PosteriorOptions::points_per_ln_x): a
-    // wandering slope and a likelihood tempered to that density.
-    const double beta = opt_.tempering(n, std::log(t.back() / t.front()));
+    // Long prefixes (denser than PosteriorOptions::points_per_ln_x, counted on
+    // the raw points whether summarised or not): a wandering slope and a
+    // likelihood tempered to that density.
+    const double beta = opt_.tempering(obs.size(), std::log(norm_.t(obs.x.back()) / norm_.t(obs.x.front())));
     model_.learn_slope(beta < 1 && opt_.slope_discrepancy_median > 0);
-    model_.set_data(t, z, loglik_weights(n));
+    model_.set_data(data.t, data.z, data.w);
+    if (data.summarised) model_.set_summary(static_cast<double>(obs.size() - data.t.size()), data.ss);
     if (beta < 1) model_.set_tempering(std::max(beta, 1e-6));
     const int D = model_.dim(), W = opt_.walkers;
     if (W < 2 * D + 2) throw InvalidOptions("curvecast: PosteriorOptions: walkers must be >= 2 * dim + 2");

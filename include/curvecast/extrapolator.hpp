@@ -3,7 +3,7 @@
 // multi-family least squares, MCMC posteriors, the `last` baseline).
 //
 //   std::unique_ptr<curvecast::Extrapolator> ex = curvecast::make_extrapolator("mmf4");
-//   ex->fit(curvecast::Observations{x, y, /*higher_is_better=*/false});
+//   ex->fit(curvecast::Observations{x, y, /*higher_is_better=*/false});   // long curves: summarised (curve_summary.hpp)
 //   curvecast::Predictive p = ex->predict(200.0);       // mean, quantiles, log density
 //   double p_win = ex->prob_better(200.0, best_so_far);  // P(value at 200 beats best)
 //   auto lvl = ex->asymptote(0.9);                      // where it levels off, with interval
@@ -20,6 +20,7 @@
 
 #include <Eigen/Core>
 
+#include "curve_summary.hpp"
 #include "errors.hpp"
 #include "observations.hpp"
 #include "predictive.hpp"
@@ -41,7 +42,17 @@ class Extrapolator {
   /// A short name ("pow4", "ls:best-aicc", "ensemble").
   virtual std::string name() const = 0;
   /// Fits to the observations (raw units). Throws InvalidInput or FitFailure.
+  /// Curves longer than the method's max_points option are fitted to their
+  /// summary (curve_summary.hpp), made here in O(n).
   virtual void fit(const Observations& obs) = 0;
+  /// fit() with the summary of obs already made: `summary` must equal
+  /// summarise(obs, m) for the method's max_points option m (a CurveSummariser
+  /// fed the same points gives it in O(1) per point: EarlyStopper does this).
+  /// Methods that use no summary (and curves of at most m points) ignore it.
+  virtual void fit_with_summary(const Observations& obs, const CurveSummary& summary) {
+    (void)summary;
+    fit(obs);
+  }
   virtual bool is_fitted() const = 0;
   /// The observations of the last fit().
   virtual const Observations& observations() const = 0;

@@ -38,6 +38,7 @@ inline std::unique_ptr<Extrapolator> make_extrapolator(const std::string& name, 
     PosteriorOptions p = PosteriorOptions::for_method(name);
     p.seed = o.seed;
     p.time_budget_seconds = o.fit.time_budget_seconds;
+    p.max_points = o.fit.max_points;
     if (p.single_family.empty()) return std::make_unique<EnsemblePosterior>(p);
     return std::make_unique<SingleFamilyPosterior>(p);
   }

@@ -18,7 +18,7 @@ namespace curvecast {
 /// Options passed to make_extrapolator.
 struct FactoryOptions {
   std::uint64_t seed = 0;  ///< seed of every random choice the extrapolator makes
-  FitOptions fit;          ///< least-squares options; fit.time_budget_seconds also bounds each posterior fit()
+  FitOptions fit;          ///< least-squares options; fit.time_budget_seconds and fit.max_points also apply to the posteriors
 };
 
 /// The names make_extrapolator accepts, for help texts.

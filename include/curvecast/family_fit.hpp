@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include <ceres/ceres.h>
 #include <Eigen/Dense>
 
+#include "curve_summary.hpp"
 #include "detail/math.hpp"
 #include "detail/rng.hpp"
 #include "errors.hpp"
@@ -56,25 +58,49 @@ bool finite_jet(const J& j) {
   return ceres::isfinite(j);
 }
 
-/// Normalised data of one fit.
+/// Normalised data of one fit: the points, or a long curve's summary
+/// (curve_summary.hpp: weighted points plus the scatter they do not carry).
 struct FitData {
   Normaliser norm;
   std::vector<double> t, z, sw;
+  double count = 0;      // points the data stand for
+  double ss_z = 0;       // summary: scatter not carried by the points (fitting units squared)
+  double ss_raw = 0;     // the same in raw units
+  bool summarised = false;
+  double t1 = 1, tn = 1;  // first and last observed t
   Summary summary() const {
     Summary s;
     s.t = t.data();
     s.z = z.data();
     s.n = static_cast<int>(t.size());
-    s.t1 = t.front();
-    s.tn = t.back();
+    s.t1 = summarised ? t1 : t.front();
+    s.tn = summarised ? tn : t.back();
     return s;
   }
 };
 
 inline FitData make_fit_data(const Observations& obs, Normalisation mode,
-                             const std::vector<double>& weights) {
+                             const std::vector<double>& weights, const CurveSummary* summary = nullptr) {
   FitData d;
   d.norm = Normaliser::make(obs, mode);
+  d.count = static_cast<double>(obs.size());
+  if (summary) {
+    const std::size_t m = summary->size();
+    d.summarised = true;
+    d.t.resize(m);
+    d.z.resize(m);
+    d.sw.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      d.t[j] = d.norm.t(summary->x[j]);
+      d.z[j] = d.norm.z(summary->y[j]);
+      d.sw[j] = std::sqrt(summary->w[j]);
+    }
+    d.ss_raw = summary->ss_total;
+    d.ss_z = summary->ss_total / (d.norm.y_scale * d.norm.y_scale);
+    d.t1 = d.norm.t(obs.x.front());
+    d.tn = d.norm.t(obs.x.back());
+    return d;
+  }
   const std::size_t n = obs.size();
   d.t.resize(n);
   d.z.resize(n);
@@ -145,15 +171,27 @@ std::vector<std::array<double, F::kNumParams>> starting_points(const Summary& s,
 /// (Ceres, box-bounded). Throws InvalidInput for unusable data (fewer than
 /// kNumParams + 1 points among them), InvalidOptions for bad options, and
 /// FitFailure when no start reaches a finite optimum.
+///
+/// Curves of more than opt.max_points points (squared loss, no weights) are
+/// fitted to their summary (curve_summary.hpp): `summary`, when given (it must
+/// be summarise(obs, opt.max_points)), else computed here. Curves of at most
+/// max_points points are fitted point by point.
 template <class F>
-FitResult fit_family(const Observations& obs, const FitOptions& opt = {}) {
+FitResult fit_family(const Observations& obs, const FitOptions& opt = {}, const CurveSummary* summary = nullptr) {
   constexpr int N = F::kNumParams;
   using Clock = std::chrono::steady_clock;
   const auto t_start = Clock::now();
   opt.validate();
   obs.validate(N + 1);
+  std::optional<CurveSummary> own;
+  if (opt.summarises(obs.size()) &&
+      !(summary && summary->count == obs.size() && summary->max_points == opt.max_points)) {
+    own = summarise(obs, opt.max_points);
+    summary = own ? &*own : nullptr;
+  }
+  if (!opt.summarises(obs.size())) summary = nullptr;
   const detail::FitData data =
-      detail::make_fit_data(obs, opt.normalisation.value_or(F::kNormalisation), opt.weights);
+      detail::make_fit_data(obs, opt.normalisation.value_or(F::kNormalisation), opt.weights, summary);
   const detail::Summary s = data.summary();
   const int n = s.n;
 
@@ -200,7 +238,7 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}) {
   res.family = F::kName;
   for (const char* nm : F::kParamNames) res.param_names.emplace_back(nm);
   res.normaliser = data.norm;
-  res.num_points = n;
+  res.num_points = static_cast<int>(obs.size());
   double best = std::numeric_limits<double>::infinity();
   std::array<double, N> best_p{};
   std::vector<double> costs;
@@ -240,6 +278,8 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}) {
   res.status = best_status;
 
   // Noise, information criteria (raw units), covariance from the Jacobian.
+  // (A summary's points carry weights w = sw^2 that sum to the point count,
+  // plus the scatter ss they do not carry: both enter the noise estimate.)
   Eigen::Matrix<double, Eigen::Dynamic, N> Jm(n, N);
   double sse_w = 0, sse_raw = 0, wsum = 0;
   for (int i = 0; i < n; ++i) {
@@ -248,19 +288,24 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}) {
     const double r = f - s.z[i];
     sse_w += data.sw[i] * data.sw[i] * r * r;
     wsum += data.sw[i] * data.sw[i];
-    const double rr = data.norm.y(f) - obs.y[i];
-    sse_raw += rr * rr;
+    const double rr = data.norm.y(f) - (data.summarised ? data.norm.y(s.z[i]) : obs.y[i]);
+    sse_raw += data.summarised ? data.sw[i] * data.sw[i] * rr * rr : rr * rr;
     for (int k = 0; k < N; ++k) Jm(i, k) = data.sw[i] * g[k];
+  }
+  if (data.summarised) {
+    sse_w += data.ss_z;
+    sse_raw += data.ss_raw;
   }
   const double dof = std::max(1.0, wsum - N);
   res.sigma = std::max(std::sqrt(sse_w / dof), 1e-6);
   res.sse_raw = sse_raw;
-  const double s2_mle = std::max(sse_raw / n, 1e-300);
-  res.log_likelihood = -0.5 * n * (std::log(2 * detail::kPi * s2_mle) + 1);
+  const int nc = res.num_points;
+  const double s2_mle = std::max(sse_raw / nc, 1e-300);
+  res.log_likelihood = -0.5 * nc * (std::log(2 * detail::kPi * s2_mle) + 1);
   const double k = N + 1;  // parameters plus the noise level
   res.aic = 2 * k - 2 * res.log_likelihood;
-  res.aicc = n - k - 1 > 0 ? res.aic + 2 * k * (k + 1) / (n - k - 1) : std::numeric_limits<double>::infinity();
-  res.bic = k * std::log(static_cast<double>(n)) - 2 * res.log_likelihood;
+  res.aicc = nc - k - 1 > 0 ? res.aic + 2 * k * (k + 1) / (nc - k - 1) : std::numeric_limits<double>::infinity();
+  res.bic = k * std::log(static_cast<double>(nc)) - 2 * res.log_likelihood;
   const Eigen::Matrix<double, N, N> JtJ = Jm.transpose() * Jm;
   Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, N, N>> es(JtJ);
   const auto& ev = es.eigenvalues();
@@ -283,8 +328,9 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}) {
 }
 
 /// fit_family for a family chosen at run time by name.
-inline FitResult fit_family(const std::string& name, const Observations& obs, const FitOptions& opt = {}) {
-  return with_family(name, [&](auto f) { return fit_family<decltype(f)>(obs, opt); });
+inline FitResult fit_family(const std::string& name, const Observations& obs, const FitOptions& opt = {},
+                            const CurveSummary* summary = nullptr) {
+  return with_family(name, [&](auto f) { return fit_family<decltype(f)>(obs, opt, summary); });
 }
 
 namespace detail {

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "curve_summary.hpp"
 #include "errors.hpp"
 #include "observations.hpp"
 
@@ -33,6 +34,7 @@ struct FitOptions {
   double best_cost_rtol = 1e-6;        ///< a start reached the best when its cost is within this relative tolerance
   double time_budget_seconds = 0;      ///< wall-time budget for all starts; 0 means none
   std::optional<Normalisation> normalisation;  ///< fitting coordinates; default: the family's own
+  std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp; squared loss, no weights); 0 = never, else >= 64
 
   void validate() const {
     auto bad = [](const std::string& what) { throw InvalidOptions("curvecast: FitOptions: " + what); };
@@ -46,6 +48,11 @@ struct FitOptions {
       bad("time_budget_seconds must be finite and >= 0");
     for (double w : weights)
       if (!(w >= 0) || !std::isfinite(w)) bad("weights must be finite and >= 0");
+    if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");
+  }
+  /// Whether a curve of n points is fitted to its summary under these options.
+  bool summarises(std::size_t n) const {
+    return max_points != 0 && n > max_points && loss == Loss::Squared && weights.empty();
   }
 };
 

@@ -14,6 +14,7 @@
 
 #include <Eigen/Dense>
 
+#include "curve_summary.hpp"
 #include "detail/rng.hpp"
 #include "extrapolator.hpp"
 #include "family_fit.hpp"
@@ -32,14 +33,21 @@ class LeastSquaresExtrapolator : public Extrapolator {
     opt_.validate();
   }
   std::string name() const override { return info_->name; }
-  void fit(const Observations& obs) override {
+  void fit(const Observations& obs) override { fit_summarised(obs, nullptr); }
+  void fit_with_summary(const Observations& obs, const CurveSummary& summary) override {
+    fit_summarised(obs, &summary);
+  }
+  /// fit() with the summary of obs already made (summarise(obs, options().max_points),
+  /// or nullptr to let the fit make it when it needs one; curve_summary.hpp).
+  void fit_summarised(const Observations& obs, const CurveSummary* summary) {
     fitted_ = false;
     obs.validate(static_cast<std::size_t>(info_->num_params) + 1);
     obs_ = obs;
     constant_ = obs.constant();
-    if (!constant_) res_ = fit_family(info_->name, obs, opt_);
+    if (!constant_) res_ = fit_family(info_->name, obs, opt_, summary);
     fitted_ = true;
   }
+  const FitOptions& options() const { return opt_; }
   bool is_fitted() const override { return fitted_; }
   const Observations& observations() const override {
     require_fitted();

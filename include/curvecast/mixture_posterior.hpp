@@ -22,12 +22,14 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "curve_summary.hpp"
 #include "detail/basis_posterior.hpp"
 #include "detail/regime_change.hpp"
 #include "detail/rng.hpp"
@@ -59,11 +61,22 @@ class MixturePosterior : public Extrapolator {
   /// Effective sample size of the importance weights of the predictive's draws.
   double weight_ess() const { return weight_ess_; }
 
-  void fit(const Observations& obs) override {
+  void fit(const Observations& obs) override { fit_summarised(obs, nullptr); }
+  void fit_with_summary(const Observations& obs, const CurveSummary& summary) override {
+    fit_summarised(obs, &summary);
+  }
+  /// fit() with the summary of obs already made (summarise(obs, options().max_points)),
+  /// or nullptr to make it here when needed (curve_summary.hpp).
+  void fit_summarised(const Observations& obs, const CurveSummary* given) {
     const auto t0 = std::chrono::steady_clock::now();
     fit_start_ = t0;
     prior_start_cut_ = false;
     obs.validate(min_points());
+    summary_.reset();
+    if (opt_.max_points != 0 && obs.size() > opt_.max_points) {
+      if (given && given->count == obs.size() && given->max_points == opt_.max_points) summary_ = *given;
+      else summary_ = summarise(obs, opt_.max_points);
+    }
     const bool warm = opt_.warm_start && fitted_ && extends(obs);
     fitted_ = false;
     fit_draws(obs, warm);
@@ -254,6 +267,46 @@ class MixturePosterior : public Extrapolator {
     return w;
   }
 
+  /// The data the likelihood runs over, normalised: the points, or (curves of
+  /// more than max_points points) their summary's weighted points
+  /// (curve_summary.hpp). w: log-likelihood weights (count x recency weight at
+  /// the points' mean index); ss: the summary's scatter in z units squared,
+  /// weighted alike (0 without a summary).
+  struct LikelihoodData {
+    std::vector<double> t, z, w;
+    double ss = 0;
+    bool summarised = false;
+  };
+  LikelihoodData likelihood_data(const Observations& obs) const {
+    LikelihoodData d;
+    const CurveSummary* s = summary_ ? &*summary_ : nullptr;
+    if (!s) {
+      const std::size_t n = obs.size();
+      d.t.resize(n);
+      d.z.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        d.t[i] = norm_.t(obs.x[i]);
+        d.z[i] = norm_.z(obs.y[i]);
+      }
+      d.w = loglik_weights(n);
+      return d;
+    }
+    const std::size_t m = s->size();
+    const double n = static_cast<double>(obs.size()), ys2 = norm_.y_scale * norm_.y_scale;
+    d.summarised = true;
+    d.t.resize(m);
+    d.z.resize(m);
+    d.w.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      d.t[j] = norm_.t(s->x[j]);
+      d.z[j] = norm_.z(s->y[j]);
+      const double r = opt_.recency ? std::pow(10.0, s->pos[j] / n) : 1.0;
+      d.w[j] = s->w[j] * r;
+      d.ss += r * s->ss[j] / ys2;
+    }
+    return d;
+  }
+
   /// What is left of the time budget of the current fit() (seconds; 0 = no
   /// budget, kBudgetSpent when spent, so that it still reads as a budget).
   static constexpr double kBudgetSpent = 1e-9;
@@ -310,6 +363,7 @@ class MixturePosterior : public Extrapolator {
   double weight_ess_ = 0;
   double t_last_ = 1;
   detail::RegimeChange regime_;  // changes beyond the data (inactive unless a posterior sets it in fit_draws)
+  std::optional<CurveSummary> summary_;  // the current fit's summary (curves of more than max_points points)
 };
 
 }  // namespace curvecast

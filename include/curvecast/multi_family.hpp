@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -104,7 +105,13 @@ class MultiFamilyExtrapolator : public Extrapolator {
       default: return "ls:akaike";
     }
   }
-  void fit(const Observations& obs) override {
+  void fit(const Observations& obs) override { fit_summarised(obs, nullptr); }
+  void fit_with_summary(const Observations& obs, const CurveSummary& summary) override {
+    fit_summarised(obs, &summary);
+  }
+  /// fit() with the summary of obs already made (summarise(obs, fit.max_points)),
+  /// or nullptr to make it here when needed (curve_summary.hpp).
+  void fit_summarised(const Observations& obs, const CurveSummary* given) {
     fitted_ = false;
     obs.validate(3);
     obs_ = obs;
@@ -117,13 +124,24 @@ class MultiFamilyExtrapolator : public Extrapolator {
       if (!ranked.empty()) names = {ranked.front().family};
     }
     std::vector<double> aicc;
+    // A long curve is summarised once for every family (curve_summary.hpp).
+    std::optional<CurveSummary> own;
+    const CurveSummary* summary = nullptr;
+    if (opt_.fit.summarises(obs.size())) {
+      if (given && given->count == obs.size() && given->max_points == opt_.fit.max_points) {
+        summary = given;
+      } else {
+        own = summarise(obs, opt_.fit.max_points);
+        if (own) summary = &*own;
+      }
+    }
     for (const auto& f : names) {
       try {
         if (static_cast<std::size_t>(find_family(f).num_params) + 1 > obs.size())
           throw InvalidInput("too few points for " + f);
         auto ex = std::make_unique<LeastSquaresExtrapolator>(f, opt_.fit);
-        ex->fit(obs);
-        aicc.push_back(ex->constant_fallback() ? 0.0 : scaled_aicc(ex->result(), obs));
+        ex->fit_summarised(obs, summary);
+        aicc.push_back(ex->constant_fallback() ? 0.0 : scaled_aicc(ex->result(), obs, summary));
         members_.push_back(std::move(ex));
       } catch (const Error& e) {
         failures_.push_back(f + ": " + e.what());
@@ -235,16 +253,25 @@ class MultiFamilyExtrapolator : public Extrapolator {
   /// which underflow for |y| below ~1e-150 and overflow above ~1e150 (found by
   /// tests/test_reliability.cpp), making every AICc equal or infinite and the
   /// weights meaningless there.
-  static double scaled_aicc(const FitResult& r, const Observations& obs) {
+  /// With a summary (curve_summary.hpp), its weighted points and its scatter stand for the points.
+  static double scaled_aicc(const FitResult& r, const Observations& obs, const CurveSummary* summary = nullptr) {
     const FamilyInfo& info = find_family(r.family);
     double s = 0;
     for (double v : obs.y) s = std::max(s, std::abs(v));
     if (!(s > 0)) s = 1;
     const std::size_t n = obs.size();
     double sse = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double d = (r.value(info.eval, obs.x[i]) - obs.y[i]) / s;
-      sse += d * d;
+    if (summary) {
+      for (std::size_t j = 0; j < summary->size(); ++j) {
+        const double d = (r.value(info.eval, summary->x[j]) - summary->y[j]) / s;
+        sse += summary->w[j] * d * d;
+      }
+      sse += summary->ss_total / s / s;
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const double d = (r.value(info.eval, obs.x[i]) - obs.y[i]) / s;
+        sse += d * d;
+      }
     }
     const double nd = static_cast<double>(n);
     const double ll = -0.5 * nd * (std::log(2 * detail::kPi * std::max(sse / nd, 1e-300)) + 1);

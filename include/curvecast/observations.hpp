@@ -90,6 +90,8 @@ struct Observations {
 
  private:
   static void check_point(std::size_t i, double xi, double yi) {
+    if (std::isfinite(xi) && std::isfinite(yi) && std::abs(yi) <= kMaxMagnitude && std::abs(xi) <= kMaxMagnitude)
+      return;  // the common case, without building a message
     std::ostringstream m;
     if (!std::isfinite(xi)) {
       m << "curvecast: x[" << i << "] is not finite (" << xi << ")";

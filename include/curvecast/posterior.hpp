@@ -45,6 +45,9 @@ class PosteriorExtrapolator : public Extrapolator {
 
   std::string name() const override { return impl_->name(); }
   void fit(const Observations& obs) override { impl_->fit(obs); }
+  void fit_with_summary(const Observations& obs, const CurveSummary& summary) override {
+    impl_->fit_with_summary(obs, summary);
+  }
   bool is_fitted() const override { return impl_->is_fitted(); }
   const Observations& observations() const override { return impl_->observations(); }
   Predictive do_predict(double x) const override { return impl_->predict(x); }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "curve_summary.hpp"
 #include "errors.hpp"
 #include "registry.hpp"
 
@@ -66,6 +67,7 @@ struct PosteriorOptions {
   std::uint64_t seed = 0;                ///< seed of every random choice
   int threads = 1;                       ///< sampler threads (results do not depend on it)
   double time_budget_seconds = 0;        ///< wall-time budget of one fit(), 0 = none; a cut run is flagged in diagnostics() and is not reproducible (see below)
+  std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp); 0 = never, else >= 64
 
   static PosteriorOptions single(const std::string& family) {
     PosteriorOptions o;
@@ -134,6 +136,7 @@ struct PosteriorOptions {
     if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale)) bad("coefficient_sd_scale must be finite and > 0");
     if (!(horizon >= 0) || !std::isfinite(horizon)) bad("horizon must be finite and >= 0");
     if (threads < 1) bad("threads must be >= 1");
+    if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");
     if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
       bad("time_budget_seconds must be finite and >= 0");
     if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");

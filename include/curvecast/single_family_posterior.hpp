@@ -71,17 +71,17 @@ class SingleFamilyPosterior : public MixturePosterior {
     FitOptions fo;
     fo.seed = opt_.seed;
     fo.time_budget_seconds = remaining_budget();
-    const FitResult ls = fit_family(fam.name, obs, fo);
+    fo.max_points = opt_.max_points;
     const Normaliser old_norm = norm_;
+    norm_ = Normaliser::make(obs, fam.normalisation);  // as the least-squares fit's (likelihood_data needs it)
+    LikelihoodData data = likelihood_data(obs);  // the points, or a long curve's summary
+    const FitResult ls = fit_family(fam.name, obs, fo, summary_ ? &*summary_ : nullptr);
     norm_ = ls.normaliser;
-    const std::size_t n = obs.size();
-    single_t_.resize(n);
-    single_z_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      single_t_[i] = norm_.t(obs.x[i]);
-      single_z_[i] = norm_.z(obs.y[i]);
-    }
-    single_w_ = loglik_weights(n);
+    const std::size_t n = data.t.size();
+    single_t_ = std::move(data.t);
+    single_z_ = std::move(data.z);
+    single_w_ = std::move(data.w);
+    const double ss_extra = data.ss;
     const int P = fam.num_params, D = P + 1, W = std::max(opt_.walkers, 2 * D + 2);  // even: walkers is even
     lo_.assign(P, 0.0);
     hi_.assign(P, 0.0);
@@ -102,12 +102,13 @@ class SingleFamilyPosterior : public MixturePosterior {
     double wsum = 0;
     for (double w : single_w_) wsum += w;
     // Flat prior in the family's box; ln sigma ~ N(ln sigma_LS, 2) (weak, data-scaled).
-    auto logp = [fp, tp, zp, wp, lop, hip, n, P, wsum, lsig0](const double* th) {
+    // A summary's scatter ss_extra (0 without one) adds to the squared residuals.
+    auto logp = [fp, tp, zp, wp, lop, hip, n, P, wsum, lsig0, ss_extra](const double* th) {
       for (int j = 0; j < P; ++j)
         if (!(th[j] >= lop[j] && th[j] <= hip[j])) return -std::numeric_limits<double>::infinity();
       const double ln_sigma = th[P];
       if (!(ln_sigma > -25 && ln_sigma < 6)) return -std::numeric_limits<double>::infinity();
-      double ss = 0;
+      double ss = ss_extra;
       for (std::size_t i = 0; i < n; ++i) {
         const double r = zp[i] - fp->eval(th, tp[i]);
         ss += wp[i] * r * r;

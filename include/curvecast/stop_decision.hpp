@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "curve_summary.hpp"
 #include "errors.hpp"
 #include "predictive.hpp"
 
@@ -39,6 +40,7 @@ struct EarlyStoppingOptions {
   bool warm_start = true;               ///< refit the same extrapolator (warm); false: a fresh one per fit (needs a name or factory)
   std::uint64_t seed = 0;               ///< seed passed to extrapolators built from a method name
   int ls_num_starts = 1;                ///< least-squares starts per family for extrapolators built by name (>= 1; FitOptions' default is 4)
+  std::size_t max_points = kDefaultMaxPoints;  ///< runs of more fitted points are fitted to their summary, kept up to date point by point (curve_summary.hpp); passed to extrapolators built by name; 0 = never, else >= 64
 
   void validate() const {
     auto bad = [](const std::string& what) { throw InvalidOptions("curvecast: EarlyStoppingOptions: " + what); };
@@ -53,6 +55,7 @@ struct EarlyStoppingOptions {
     if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
     if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");
     if (ls_num_starts < 1) bad("ls_num_starts must be >= 1");
+    if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");
   }
 };
 

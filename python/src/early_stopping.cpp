@@ -25,6 +25,7 @@ void read_stopping_options(OptionReader& r, curvecast::EarlyStoppingOptions& o) 
   r.get("interval_level", o.interval_level);
   r.get("warm_start", o.warm_start);
   r.get("ls_num_starts", o.ls_num_starts);
+  r.get("max_points", o.max_points);
 }
 
 struct PyEarlyStopper {
@@ -93,7 +94,7 @@ x_final: the run's last x (its budget). method: an extrapolator name (default: t
 options: the fields of EarlyStoppingOptions (threshold=0.05, min_points=5,
 cut_initial_plateau=True, plateau_delta, plateau_look_ahead, plateau_patience,
 max_extrapolation, stop_confirmations, optimistic_sd, never_stop_if_own_best_beats,
-interval_level, warm_start, ls_num_starts). decide() releases the GIL while it fits.
+interval_level, warm_start, ls_num_starts, max_points). decide() releases the GIL while it fits.
 )doc")
       .def(py::init([](double x_final, bool higher_is_better, py::object method, std::uint64_t seed,
                        py::object method_options, py::kwargs kw) {
@@ -112,6 +113,9 @@ interval_level, warm_start, ls_num_starts). decide() releases the GIL while it f
              json mo = method_options.is_none() ? json::object() : kwargs_to_json(method_options.cast<py::dict>());
              const bool least_squares = name.rfind("ls:", 0) == 0 || curvecast::has_family(name);
              if (least_squares && !mo.contains("num_starts")) mo["num_starts"] = std::max(1, o.ls_num_starts);
+             // and a non-default max_points of the stopper (its streamed summary is made with it).
+             if (name != "last" && o.max_points != curvecast::kDefaultMaxPoints && !mo.contains("max_points"))
+               mo["max_points"] = o.max_points;
              (void)build_extrapolator(name, seed, mo);  // an unknown name or bad option raises now
              curvecast::EarlyStopper::Factory f = [name, seed, mo] { return build_extrapolator(name, seed, mo); };
              out->s = std::make_unique<curvecast::EarlyStopper>(std::move(f), x_final, higher_is_better, o);

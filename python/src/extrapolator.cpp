@@ -49,6 +49,7 @@ void read_posterior_options(OptionReader& r, curvecast::PosteriorOptions& p, boo
   r.get("max_extensions", p.max_extensions);
   r.get("threads", p.threads);
   r.get("time_budget_seconds", p.time_budget_seconds);
+  r.get("max_points", p.max_points);
 }
 }  // namespace
 

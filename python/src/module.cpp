@@ -211,6 +211,7 @@ void read_fit_options(OptionReader& r, curvecast::FitOptions& f) {
   r.get("parameter_tolerance", f.parameter_tolerance);
   r.get("best_cost_rtol", f.best_cost_rtol);
   r.get("time_budget_seconds", f.time_budget_seconds);
+  r.get("max_points", f.max_points);
 }
 
 // ---------------------------------------------------------------------------

@@ -44,6 +44,12 @@
 //   [1 ds] P_n [1 ds]' + lambda^2 ds + eta^2 ds^3 / 3,  ds = ln(t / t_last).
 // theta then ends with (ln sigma, ln lambda, ln eta).
 //
+// A long curve's summary (curve_summary.hpp, set_summary): point i stands for
+// w_i points (noise variance sigma^2 / w_i in the filters, weight w_i without
+// them), and the scatter the points do not carry, with their count, enters the
+// noise likelihood; for a curve linear in ln t inside each bin (and B constant
+// there) the likelihood is then the exact one.
+//
 // Everything here works in normalised units (t, z); no allocation in operator().
 #include <algorithm>
 #include <array>
@@ -209,6 +215,20 @@ class BasisModel {
   int basis() const { return p_; }
   const std::vector<int>& families() const { return fam_; }
 
+  /// A summarised curve (curve_summary.hpp): set_data's weights are the
+  /// points' counts (with a learned discrepancy, point i's noise variance is
+  /// sigma^2 / w_i), `extra_count` = points summarised - summary points and
+  /// `ss` = the scatter the summary's points do not carry (z units squared,
+  /// weighted like the log-likelihood); both enter the noise likelihood.
+  /// Call after set_data.
+  void set_summary(double extra_count, double ss) {
+    summarised_ = true;
+    extra_n_ = extra_count;
+    ss_ = ss;
+    sum_log_w_ = 0;
+    for (int i = 0; i < n_; ++i) sum_log_w_ += std::log(w_[i]);
+  }
+
   /// Sets the data (normalised t > 0, z, per-point log-likelihood weights).
   void set_data(const std::vector<double>& t, const std::vector<double>& z, const std::vector<double>& w) {
     n_ = static_cast<int>(t.size());
@@ -220,6 +240,8 @@ class BasisModel {
     sw_.resize(n_);
     swz_.resize(n_);
     weighted_ = false;
+    summarised_ = false;
+    extra_n_ = ss_ = sum_log_w_ = 0;
     wsum_ = 0;
     q_ = 0;
     for (int i = 0; i < n_; ++i) {
@@ -337,7 +359,8 @@ class BasisModel {
         // Predict: (B, D) <- F (B, D), P <- F P F' + Q.
         const double Qbb = l2 * d + ed * d * d / 3, Qbd = 0.5 * ed * d;
         const double Mbb = Pbb + d * (2 * Pbd + d * Pdd) + Qbb, Mbd = Pbd + d * Pdd + Qbd, Mdd = Pdd + ed;
-        const double F = Mbb + s2, inv_f = 1.0 / F, Kb = Mbb * inv_f, Kd = Mbd * inv_f, isf = std::sqrt(inv_f);
+        const double F = Mbb + (weighted_ ? s2 / w_[i] : s2), inv_f = 1.0 / F, Kb = Mbb * inv_f, Kd = Mbd * inv_f,
+                     isf = std::sqrt(inv_f);
         prod_f *= F;
         if ((i & 7) == 7) {
           sum_log_f += std::log(prod_f);
@@ -368,7 +391,7 @@ class BasisModel {
         kf[2 * p + 4] = Pdd;
       }
       inv_s2 = 1.0;
-      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f);
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f) + summary_term(ls, s2, &q);
     } else if (learn_) {
       // Kalman whitening of the columns and z under sigma^2 I + lambda^2 K_brownian.
       const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_;
@@ -376,7 +399,8 @@ class BasisModel {
       double P = 0, sum_log_f = 0, prod_f = 1;
       q = 0;
       for (int i = 0; i < n_; ++i) {
-        const double Pm = P + l2 * ds_[i], F = Pm + s2, inv_f = 1.0 / F, K = Pm * inv_f, isf = std::sqrt(inv_f);
+        const double Pm = P + l2 * ds_[i], F = Pm + (weighted_ ? s2 / w_[i] : s2), inv_f = 1.0 / F, K = Pm * inv_f,
+                     isf = std::sqrt(inv_f);
         // sum of ln F by products of 8 (F >= sigma^2 >= e^-50: no underflow)
         prod_f *= F;
         if ((i & 7) == 7) {
@@ -407,7 +431,7 @@ class BasisModel {
         kf[2 * p + 4] = 0;
       }
       inv_s2 = 1.0;
-      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f);
+      loglik_norm = -0.5 * (n_ * kLog2Pi + sum_log_f) + tempering_term(sum_log_f) + summary_term(ls, s2, &q);
     } else {
       if (weighted_) X.colwise() *= sw_;  // rows scaled by sqrt(w): G = X'WX, h = X'Wz
       for (int a = 0; a < p; ++a) {
@@ -415,7 +439,7 @@ class BasisModel {
         for (int b = 0; b <= a; ++b) G[a * p + b] = (X.col(a) * X.col(b)).sum();
       }
       inv_s2 = std::exp(-2 * ls);
-      q = q_ * inv_s2;
+      q = (summarised_ ? q_ + ss_ : q_) * inv_s2;
       loglik_norm = -0.5 * wsum_ * (kLog2Pi + 2 * ls);
     }
     for (int a = 0; a < p; ++a) {
@@ -575,6 +599,16 @@ class BasisModel {
     return 0.5 * (1 - beta) * (sum_log_f_scaled + n_ * lb + n_ * kLog2Pi) - 0.5 * n_ * lb;
   }
   static constexpr double kLog2Pi = 1.8378770664093454836;
+  /// A summarised curve under a filter (set_summary): point i stands for w_i
+  /// points (their density, not their mean's) and the scatter the summary's
+  /// points do not carry enters the noise likelihood; tempered like the rest
+  /// (s2 = sigma^2 / beta). Adds the scatter's quadratic form to *q and
+  /// returns the normalising terms; 0 without a summary.
+  double summary_term(double ls, double s2, double* q) const {
+    if (!summarised_) return 0.0;
+    *q += ss_ / s2;
+    return -0.5 * (extra_n_ * (kLog2Pi + 2 * ls) + sum_log_w_) / inv_beta_;
+  }
 
   void row_ln(const double* th, double lnt, double il, double* r) const {
     int k = 0, c = 1;
@@ -604,6 +638,8 @@ class BasisModel {
   bool slope_ = false;
   double inv_beta_ = 1.0;  // 1 / likelihood tempering power
   bool weighted_ = false;
+  bool summarised_ = false;
+  double extra_n_ = 0, ss_ = 0, sum_log_w_ = 0;
   double monitor_t_ = 1;
   double wsum_ = 0, q_ = 0;
 };

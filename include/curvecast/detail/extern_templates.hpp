@@ -13,7 +13,7 @@
 
 namespace curvecast {
 #define CURVECAST_DETAIL_EXTERN_FAMILY(F)                                                 \
-  extern template FitResult fit_family<families::F>(const Observations&, const FitOptions&); \
+  extern template FitResult fit_family<families::F>(const Observations&, const FitOptions&, const CurveSummary*); \
   namespace detail {                                                                     \
   extern template double value_and_gradient<families::F>(const double*, double, double*); \
   }
