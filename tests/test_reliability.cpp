@@ -385,10 +385,10 @@ CATCH_TEST_CASE("mixture weights near DBL_MAX are normalised without overflow", 
   CATCH_CHECK(p.sd() > 0);
 }
 
-CATCH_TEST_CASE("least squares: sample_curves beyond a family's domain throws FitFailure, as predict does", "[reliability][extreme]") {
+CATCH_TEST_CASE("least squares: an x beyond a family's domain is InvalidInput for predict and sample_curves", "[reliability][extreme]") {
   // loglog_linear = ln(a ln x + b) fitted with a < 0 to a falling curve is
   // undefined (log of a negative number) far out: predict() and
-  // sample_curves() both throw FitFailure there rather than return NaN.
+  // sample_curves() both reject such an x (InvalidInput) rather than return NaN.
   Observations obs;
   for (int i = 1; i <= 12; ++i) obs.push_back(i, 0.9 / std::sqrt(static_cast<double>(i)));
   FactoryOptions fo;
@@ -397,8 +397,8 @@ CATCH_TEST_CASE("least squares: sample_curves beyond a family's domain throws Fi
   fo.fit.max_iterations = 29;
   auto ex = make_extrapolator("loglog_linear", fo);
   ex->fit(obs);
-  CATCH_REQUIRE_THROWS_AS(ex->predict(1.2e21), FitFailure);  // the case is still hit
-  CATCH_CHECK_THROWS_AS(ex->sample_curves({12, 48, 1.2e21}, 4, 7), FitFailure);
+  CATCH_REQUIRE_THROWS_AS(ex->predict(1.2e21), InvalidInput);  // the case is still hit
+  CATCH_CHECK_THROWS_AS(ex->sample_curves({12, 48, 1.2e21}, 4, 7), InvalidInput);
   const Eigen::MatrixXd near = ex->sample_curves({12, 48}, 4, 7);  // inside the domain: fine
   CATCH_CHECK(near.allFinite());
 }
