@@ -270,7 +270,7 @@ int main(int argc, char** argv) {
     auto factory = [time_budget](const std::string& m, std::uint64_t seed) {
       curvecast::FactoryOptions f;
       f.seed = seed;
-      f.fit.time_budget_seconds = time_budget;
+      if (time_budget > 0) f.fit.time_budget_seconds = time_budget;
       return curvecast::make_extrapolator(m, f);
     };
     const auto t0 = std::chrono::steady_clock::now();
