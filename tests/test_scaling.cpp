@@ -435,4 +435,20 @@ CATCH_TEST_CASE("MCMC posterior covers known parameters and is thread-independen
   CATCH_CHECK(cs::summarise(p3.column(2), 0.0, 0.9).median == Approx(truth[2]).margin(0.05));
   po.walkers = 5;
   CATCH_CHECK_THROWS_AS(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), curvecast::InvalidOptions);
+  po = {};
+  po.steps = 0;
+  CATCH_CHECK_THROWS_WITH(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), Catch::Contains("steps"));
+  po = {};
+  po.threads = 0;
+  CATCH_CHECK_THROWS_WITH(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), Catch::Contains("threads"));
+  // A start outside the prior bounds is the caller's bad argument: InvalidInput, not FitFailure.
+  po = {};
+  po.lower = {0.0, 0.0, 0.5};  // alpha >= 0.5, the start has about 0.34
+  CATCH_CHECK_THROWS_AS(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), curvecast::InvalidInput);
+  cs::ScalingFitOptions bad_threads;
+  bad_threads.threads = 0;
+  CATCH_CHECK_THROWS_WITH(bad_threads.validate(3), Catch::Contains("threads"));
+  cs::BootstrapOptions bad_boot;
+  bad_boot.threads = 0;
+  CATCH_CHECK_THROWS_WITH(bad_boot.validate(3), Catch::Contains("threads"));
 }
