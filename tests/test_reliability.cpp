@@ -366,8 +366,8 @@ CATCH_TEST_CASE("a predictive rejects sds beyond 1e300 and its quantiles stay fi
   // rejected, like observations beyond 1e300.
   const std::vector<double> w{1, 1, 1}, mu{6.25e60, 1.71875e-230, 1.875e-230}, sd{1.71875e30, 1.71875e308, 4e-147};
   CATCH_CHECK_THROWS_WITH(Predictive(w, mu, sd, false), Catch::Contains("beyond 1e300"));
-  CATCH_CHECK_THROWS_AS(Predictive(0.0, 1e301, true), FitFailure);
-  CATCH_CHECK_THROWS_AS(Predictive(-1e301, 1.0, true), FitFailure);
+  CATCH_CHECK_THROWS_AS(Predictive(0.0, 1e301, true), InvalidInput);
+  CATCH_CHECK_THROWS_AS(Predictive(-1e301, 1.0, true), InvalidInput);
   // At the limit every query is finite.
   const Predictive p({1, 1, 1}, {1e300, -1e300, 0}, {1e300, 1e-300, 1}, false);
   for (double q : {1e-300, 0.05, 0.5, 0.95, 1 - 1e-16}) CATCH_CHECK(std::isfinite(p.quantile(q)));
