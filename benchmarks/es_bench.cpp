@@ -186,7 +186,10 @@ int main(int argc, char** argv) {
       else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
       else if (a == "--plateau-delta") base.plateau_delta = cc::bench::parse_number(next(), a);
       else if (a == "--plateau-patience") base.plateau_patience = cc::bench::parse_number(next(), a);
-      else if (a == "--max-extrapolation") base.max_extrapolation = cc::bench::parse_number(next(), a);
+      else if (a == "--max-extrapolation") {
+        const double r = cc::bench::parse_number(next(), a);
+        if (r != 0) base.max_extrapolation = r;  // 0: off
+      }
       else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
       else if (a == "--cost") {
         const std::string c = next();
@@ -490,7 +493,7 @@ int main(int argc, char** argv) {
     std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s (delta %g), plateau patience %g, stop confirmations %zu, max extrapolation %g, cost %s\n",
                 data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
                 base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_delta, base.plateau_patience,
-                base.stop_confirmations, base.max_extrapolation, cost_name(cost));
+                base.stop_confirmations, base.max_extrapolation.value_or(0), cost_name(cost));
     std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
                 fits, total_seconds);
     const bool many_tasks = task_names.size() > 12;
@@ -538,7 +541,7 @@ int main(int argc, char** argv) {
       j["plateau_delta"] = base.plateau_delta;
       j["plateau_patience"] = base.plateau_patience;
       j["stop_confirmations"] = base.stop_confirmations;
-      j["max_extrapolation"] = base.max_extrapolation;
+      j["max_extrapolation"] = base.max_extrapolation ? nlohmann::json(*base.max_extrapolation) : nlohmann::json(nullptr);
       j["cost"] = cost_name(cost);
       j["tasks"] = task_names.size();
       j["curves"] = curves_used.size();

@@ -277,7 +277,7 @@ int main(int argc, char** argv) {
     auto factory = [time_budget, max_points](const std::string& m, std::uint64_t seed) {
       curvecast::FactoryOptions f;
       f.seed = seed;
-      f.fit.time_budget_seconds = time_budget;
+      if (time_budget > 0) f.fit.time_budget_seconds = time_budget;
       f.fit.max_points = max_points;
       return curvecast::make_extrapolator(m, f);
     };

@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
     if (have_chin) {
       const cs::ScalingData chin = cs::load_chinchilla(data_dir);
       cs::ScalingFitOptions fo;  // Huber delta 1e-3, log space, the 4500-start grid
-      fo.num_threads = threads;
+      fo.threads = threads;
       std::vector<double> fit_secs, fit_cpu;
       cs::ScalingFit fit;
       for (int r = 0; r < repeat; ++r) {
@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
       cs::BootstrapOptions bo;
       bo.num_resamples = resamples;
       bo.seed = seed;
-      bo.num_threads = threads;
+      bo.threads = threads;
       const std::clock_t bc0 = std::clock();
       const cs::BootstrapResult boot = cs::bootstrap_law<cs::Chinchilla>(chin, fit, fo, bo);
       boot_cpu = static_cast<double>(std::clock() - bc0) / CLOCKS_PER_SEC;
@@ -242,12 +242,12 @@ int main(int argc, char** argv) {
       {
         cs::PosteriorOptions po;  // Huber density (k = 1.345) with a fitted scale, flat priors
         po.seed = seed;
-        po.num_threads = 1;
+        po.threads = 1;
         const cs::PosteriorResult post = cs::sample_posterior<cs::Chinchilla>(chin, fit.params, po);
         const auto mapp = post.best();
-        std::printf("Chinchilla posterior (Huber density k=%.3f, %d walkers x %d steps, burn-in %d): acceptance %.2f, "
+        std::printf("Chinchilla posterior (Huber density k=%.3f, %d walkers x %d kept steps, burn-in %d): acceptance %.2f, "
                     "%.2f s\n",
-                    po.huber_k, po.num_walkers, po.num_steps, po.burn_in, post.acceptance_rate, post.seconds);
+                    po.huber_k, po.walkers, po.steps, po.burn_in, post.acceptance_rate, post.seconds);
         const char* nm[5] = {"A", "B", "E", "alpha", "beta"};
         const double epoch_mle[5] = {482.01, 2085.43, 1.817, 0.3478, 0.3658};
         const double boot_se[5] = {iA.se, iB.se, iE.se, ial.se, ibe.se};
@@ -302,7 +302,7 @@ int main(int argc, char** argv) {
       bfo.space = cs::Space::Log1p;
       bfo.method = cs::Method::CeresLM;
       bfo.starts = {std::vector<double>(bp, bp + 6)};
-      bfo.num_threads = 1;
+      bfo.threads = 1;
       const cs::ScalingFit bf = cs::fit_law<cs::Bnsl<1>>(bn.fit, bfo);
       auto rmsle = [&](const cs::ScalingData& d) {
         double s = 0;
@@ -357,7 +357,7 @@ int main(int argc, char** argv) {
       gfo.loss = curvecast::Loss::Squared;
       gfo.space = cs::Space::Raw;
       gfo.method = cs::Method::CeresLM;
-      gfo.num_threads = 1;
+      gfo.threads = 1;
       const cs::ScalingFit gf = cs::fit_law<cs::OverTraining>(fitset, gfo);
       const double x1[2] = {1439795200, 640}, x7[2] = {6889410560, 20};
       const double p1 = cs::OverTraining::predict<double>(gf.params.data(), x1);

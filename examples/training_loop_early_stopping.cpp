@@ -63,7 +63,10 @@ int main(int argc, char** argv) {
       else if (a == "--method") method = next();
       else if (a == "--threshold") opt.threshold = parse_number(next(), a);
       else if (a == "--confirmations") opt.stop_confirmations = static_cast<std::size_t>(parse_count(next(), a));
-      else if (a == "--max-extrapolation") opt.max_extrapolation = parse_number(next(), a);
+      else if (a == "--max-extrapolation") {
+        const double r = parse_number(next(), a);
+        if (r != 0) opt.max_extrapolation = r;  // 0: off
+      }
       else if (a == "--quiet") quiet = true;
       else {
         std::cerr << "usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX] [--method NAME]"

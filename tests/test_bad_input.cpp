@@ -9,6 +9,7 @@
 #include <curvecast/curvecast.hpp>
 #include "support/cli.hpp"
 #include <curvecast/factory.hpp>
+#include <curvecast/stop_decision.hpp>
 
 using namespace curvecast;
 using Catch::Contains;
@@ -178,6 +179,44 @@ CATCH_TEST_CASE("invalid options are rejected eagerly", "[bad-input]") {
   CATCH_CHECK_THROWS_AS(MultiFamilyExtrapolator(m), UsageError);
   CATCH_CHECK_THROWS_AS(make_extrapolator("nonsense"), UsageError);
   CATCH_CHECK_THROWS_AS(LeastSquaresExtrapolator("nonsense"), UsageError);
+}
+
+CATCH_TEST_CASE("an optional option is either unset (auto / none / off) or a value in its range", "[bad-input]") {
+  PosteriorOptions p;  // every optional unset: valid
+  CATCH_CHECK_NOTHROW(p.validate());
+  CATCH_CHECK(p.learns_discrepancy());
+  p.discrepancy = 0.0;  // a fixed rate of 0 is a value, not "auto"
+  CATCH_CHECK_NOTHROW(p.validate());
+  CATCH_CHECK_FALSE(p.learns_discrepancy());
+  CATCH_CHECK(p.discrepancy_rate() == 0.0);
+  p.discrepancy = -1.0;
+  CATCH_CHECK_THROWS_WITH(p.validate(), Contains("discrepancy"));
+  p = {};
+  p.horizon = 0.0;
+  CATCH_CHECK_THROWS_WITH(p.validate(), Contains("horizon"));
+  p.horizon = kNaN;
+  CATCH_CHECK_THROWS_AS(p.validate(), InvalidOptions);
+  p = {};
+  p.best_attainable = std::numeric_limits<double>::infinity();
+  CATCH_CHECK_THROWS_WITH(p.validate(), Contains("best_attainable"));
+  p.best_attainable = 0.0;
+  CATCH_CHECK_NOTHROW(p.validate());
+  p = {};
+  p.time_budget_seconds = 0.0;  // no budget is unset, not 0
+  CATCH_CHECK_THROWS_WITH(p.validate(), Contains("time_budget_seconds"));
+  CATCH_CHECK_THROWS_AS(EnsemblePosterior(p), InvalidOptions);
+  FitOptions f;
+  f.time_budget_seconds = 0.0;
+  CATCH_CHECK_THROWS_WITH(f.validate(), Contains("time_budget_seconds"));
+  SamplerOptions s;
+  s.kde_bandwidth = 0.0;
+  CATCH_CHECK_THROWS_WITH(s.validate(), Contains("kde_bandwidth"));
+  s.kde_bandwidth = 0.5;
+  CATCH_CHECK_NOTHROW(s.validate());
+  EarlyStoppingOptions e;
+  CATCH_CHECK_NOTHROW(e.validate());
+  e.max_extrapolation = 0.0;
+  CATCH_CHECK_THROWS_WITH(e.validate(), Contains("max_extrapolation"));
 }
 
 CATCH_TEST_CASE("a time budget is honoured", "[bad-input]") {

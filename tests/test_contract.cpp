@@ -112,6 +112,7 @@ CATCH_TEST_CASE("every extrapolator keeps the interface's contract", "[contract]
     CATCH_CHECK_FALSE(ex->is_fitted());
     CATCH_CHECK_THROWS_AS(ex->predict(c.xs[0]), UsageError);
     CATCH_CHECK_THROWS_AS(ex->sample_curves(c.xs, 4, 1), UsageError);
+    CATCH_CHECK_THROWS_AS(ex->asymptote(), UsageError);
     CATCH_CHECK_THROWS_AS(ex->observations(), UsageError);
 
     ex->fit(c.obs);

@@ -322,8 +322,10 @@ CATCH_TEST_CASE("max extrapolation: no decision while x_final is too far beyond 
   CATCH_CHECK(cc::EarlyStopper::apply_rule(f, 0.2, edge, false, 50).rule == cc::StopRule::ProbBelowThreshold);
   edge.max_extrapolation = 50.0 / 13.0 * 0.99;
   CATCH_CHECK(cc::EarlyStopper::apply_rule(f, 0.2, edge, false, 50).rule == cc::StopRule::TooFarAhead);
-  // Validation: 0 is off; otherwise finite and >= 1.
-  for (double bad : {0.5, -1.0, std::nan(""), HUGE_VAL}) {
+  // Validation: unset is off; a value must be finite and >= 1.
+  o.max_extrapolation.reset();
+  CATCH_CHECK_NOTHROW(o.validate());
+  for (double bad : {0.0, 0.5, -1.0, std::nan(""), HUGE_VAL}) {
     o.max_extrapolation = bad;
     CATCH_CHECK_THROWS_AS(o.validate(), cc::InvalidOptions);
   }

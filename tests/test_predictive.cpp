@@ -52,9 +52,9 @@ CATCH_TEST_CASE("Predictive draws are seeded and follow the distribution", "[pre
 }
 
 CATCH_TEST_CASE("Predictive rejects non-finite or degenerate parameters", "[predictive][bad-input]") {
-  CATCH_CHECK_THROWS_AS(Predictive(NAN, 1.0, true), curvecast::FitFailure);
-  CATCH_CHECK_THROWS_AS(Predictive(0.0, 0.0, true), curvecast::FitFailure);
-  CATCH_CHECK_THROWS_AS(Predictive(0.0, INFINITY, true), curvecast::FitFailure);
+  CATCH_CHECK_THROWS_AS(Predictive(NAN, 1.0, true), curvecast::InvalidInput);
+  CATCH_CHECK_THROWS_AS(Predictive(0.0, 0.0, true), curvecast::InvalidInput);
+  CATCH_CHECK_THROWS_AS(Predictive(0.0, INFINITY, true), curvecast::InvalidInput);
   CATCH_CHECK_THROWS_AS(Predictive({}, {}, {}, true), curvecast::InvalidInput);
   CATCH_CHECK_THROWS_AS(Predictive(0.0, 1.0, true).quantile(1.0), curvecast::InvalidInput);
   CATCH_CHECK_THROWS_AS(Predictive(0.0, 1.0, true).log_density(NAN), curvecast::InvalidInput);

@@ -212,7 +212,7 @@ CATCH_TEST_CASE("the sampler honours a time budget and keeps a few steps", "[rel
   CATCH_CHECK(a.log_prob == b.log_prob);
   CATCH_CHECK(a.accepted == b.accepted);
   // Validation.
-  for (double bad : {-1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+  for (double bad : {-1.0, 0.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
     SamplerOptions v;
     v.time_budget_seconds = bad;
     CATCH_CHECK_THROWS_AS(v.validate(), InvalidOptions);
@@ -303,7 +303,7 @@ CATCH_TEST_CASE("a posterior the budget does not cut is bit-identical to one wit
 }
 
 CATCH_TEST_CASE("posterior time budget validation", "[reliability][posterior]") {
-  for (double bad : {-1.0, -1e-9, std::nan(""), std::numeric_limits<double>::infinity()}) {
+  for (double bad : {-1.0, -1e-9, 0.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
     PosteriorOptions o;
     o.time_budget_seconds = bad;
     CATCH_CHECK_THROWS_AS(o.validate(), InvalidOptions);
@@ -312,8 +312,7 @@ CATCH_TEST_CASE("posterior time budget validation", "[reliability][posterior]") 
     fo.fit.time_budget_seconds = bad;
     CATCH_CHECK_THROWS_AS(make_extrapolator("ensemble", fo), InvalidOptions);
   }
-  PosteriorOptions ok;
-  ok.time_budget_seconds = 0;
+  PosteriorOptions ok;  // unset: no budget
   CATCH_CHECK_NOTHROW(ok.validate());
   ok.time_budget_seconds = 1e-6;
   CATCH_CHECK_NOTHROW(ok.validate());
@@ -367,8 +366,8 @@ CATCH_TEST_CASE("a predictive rejects sds beyond 1e300 and its quantiles stay fi
   // rejected, like observations beyond 1e300.
   const std::vector<double> w{1, 1, 1}, mu{6.25e60, 1.71875e-230, 1.875e-230}, sd{1.71875e30, 1.71875e308, 4e-147};
   CATCH_CHECK_THROWS_WITH(Predictive(w, mu, sd, false), Catch::Contains("beyond 1e300"));
-  CATCH_CHECK_THROWS_AS(Predictive(0.0, 1e301, true), FitFailure);
-  CATCH_CHECK_THROWS_AS(Predictive(-1e301, 1.0, true), FitFailure);
+  CATCH_CHECK_THROWS_AS(Predictive(0.0, 1e301, true), InvalidInput);
+  CATCH_CHECK_THROWS_AS(Predictive(-1e301, 1.0, true), InvalidInput);
   // At the limit every query is finite.
   const Predictive p({1, 1, 1}, {1e300, -1e300, 0}, {1e300, 1e-300, 1}, false);
   for (double q : {1e-300, 0.05, 0.5, 0.95, 1 - 1e-16}) CATCH_CHECK(std::isfinite(p.quantile(q)));
@@ -385,10 +384,10 @@ CATCH_TEST_CASE("mixture weights near DBL_MAX are normalised without overflow", 
   CATCH_CHECK(p.sd() > 0);
 }
 
-CATCH_TEST_CASE("least squares: sample_curves beyond a family's domain throws FitFailure, as predict does", "[reliability][extreme]") {
+CATCH_TEST_CASE("least squares: an x beyond a family's domain is InvalidInput for predict and sample_curves", "[reliability][extreme]") {
   // loglog_linear = ln(a ln x + b) fitted with a < 0 to a falling curve is
   // undefined (log of a negative number) far out: predict() and
-  // sample_curves() both throw FitFailure there rather than return NaN.
+  // sample_curves() both reject such an x (InvalidInput) rather than return NaN.
   Observations obs;
   for (int i = 1; i <= 12; ++i) obs.push_back(i, 0.9 / std::sqrt(static_cast<double>(i)));
   FactoryOptions fo;
@@ -397,8 +396,8 @@ CATCH_TEST_CASE("least squares: sample_curves beyond a family's domain throws Fi
   fo.fit.max_iterations = 29;
   auto ex = make_extrapolator("loglog_linear", fo);
   ex->fit(obs);
-  CATCH_REQUIRE_THROWS_AS(ex->predict(1.2e21), FitFailure);  // the case is still hit
-  CATCH_CHECK_THROWS_AS(ex->sample_curves({12, 48, 1.2e21}, 4, 7), FitFailure);
+  CATCH_REQUIRE_THROWS_AS(ex->predict(1.2e21), InvalidInput);  // the case is still hit
+  CATCH_CHECK_THROWS_AS(ex->sample_curves({12, 48, 1.2e21}, 4, 7), InvalidInput);
   const Eigen::MatrixXd near = ex->sample_curves({12, 48}, 4, 7);  // inside the domain: fine
   CATCH_CHECK(near.allFinite());
 }

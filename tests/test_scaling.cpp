@@ -203,7 +203,7 @@ CATCH_TEST_CASE("fit_law recovers known Chinchilla parameters from synthetic dat
 CATCH_TEST_CASE("fit_law recovers the other families from synthetic data", "[scaling][fit]") {
   cs::ScalingFitOptions o;
   o.loss = Loss::Squared;
-  o.num_threads = 1;
+  o.threads = 1;
   {
     const std::vector<double> t{std::log(6.4e13), std::log(1.8e13), 0.076, 0.103};
     std::vector<std::vector<double>> xs;
@@ -270,18 +270,18 @@ CATCH_TEST_CASE("Chinchilla replication: published optimum and objective, thread
   const double pub[5] = {6.16925, 7.67016, 0.59731, 0.34731, 0.36717};
   CATCH_CHECK(cs::law_objective<cs::Chinchilla>(d, pub) == Approx(1.01827402e-3).epsilon(1e-5));
   cs::ScalingFitOptions o;  // the published 4500-start grid, Huber 1e-3 summed, log space
-  o.num_threads = 2;
+  o.threads = 2;
   const auto f2 = cs::fit_law<cs::Chinchilla>(d, o);
   CATCH_CHECK(std::abs(f2.objective - 1.01827402e-3) / 1.01827402e-3 < 1e-6);
   for (int k = 0; k < 5; ++k) CATCH_CHECK(std::abs(f2.params[k] - pub[k]) < 1e-4);
   CATCH_CHECK(f2.num_starts == 4500);
   CATCH_CHECK(f2.num_starts_at_best > 100);
   CATCH_CHECK(f2.num_starts_at_best < 4500);  // multi-start matters: some starts end elsewhere
-  o.num_threads = 1;
+  o.threads = 1;
   o.starts = cs::Chinchilla::default_starts();
   o.starts.resize(600);
   const auto f1 = cs::fit_law<cs::Chinchilla>(d, o);
-  o.num_threads = 3;
+  o.threads = 3;
   const auto f3 = cs::fit_law<cs::Chinchilla>(d, o);
   CATCH_CHECK(f1.params == f3.params);
   CATCH_CHECK(f1.start_objectives == f3.start_objectives);
@@ -301,9 +301,9 @@ CATCH_TEST_CASE("bootstrap is seeded and independent of the thread count", "[sca
   cs::BootstrapOptions bo;
   bo.num_resamples = 60;
   bo.seed = 11;
-  bo.num_threads = 1;
+  bo.threads = 1;
   const auto b1 = cs::bootstrap_law<cs::Chinchilla>(d, f, o, bo);
-  bo.num_threads = 2;
+  bo.threads = 2;
   const auto b2 = cs::bootstrap_law<cs::Chinchilla>(d, f, o, bo);
   CATCH_CHECK(b1.params == b2.params);
   CATCH_CHECK(b1.num_failed == 0);
@@ -411,11 +411,11 @@ CATCH_TEST_CASE("MCMC posterior covers known parameters and is thread-independen
   o.loss = Loss::Squared;
   const auto f = cs::fit_law<cs::SaturatingPower>(d, o);
   cs::PosteriorOptions po;
-  po.num_steps = 1500;
+  po.steps = 1000;
   po.burn_in = 500;
   po.seed = 8;
   const auto p1 = cs::sample_posterior<cs::SaturatingPower>(d, f.params, po);
-  po.num_threads = 2;
+  po.threads = 2;
   const auto p2 = cs::sample_posterior<cs::SaturatingPower>(d, f.params, po);
   CATCH_CHECK(p1.samples == p2.samples);
   CATCH_CHECK(p1.samples.rows() == 1000 * 32);
@@ -433,6 +433,22 @@ CATCH_TEST_CASE("MCMC posterior covers known parameters and is thread-independen
   po.likelihood = cs::Likelihood::Laplace;
   const auto p3 = cs::sample_posterior<cs::SaturatingPower>(d, f.params, po);
   CATCH_CHECK(cs::summarise(p3.column(2), 0.0, 0.9).median == Approx(truth[2]).margin(0.05));
-  po.num_walkers = 5;
+  po.walkers = 5;
   CATCH_CHECK_THROWS_AS(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), curvecast::InvalidOptions);
+  po = {};
+  po.steps = 0;
+  CATCH_CHECK_THROWS_WITH(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), Catch::Contains("steps"));
+  po = {};
+  po.threads = 0;
+  CATCH_CHECK_THROWS_WITH(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), Catch::Contains("threads"));
+  // A start outside the prior bounds is the caller's bad argument: InvalidInput, not FitFailure.
+  po = {};
+  po.lower = {0.0, 0.0, 0.5};  // alpha >= 0.5, the start has about 0.34
+  CATCH_CHECK_THROWS_AS(cs::sample_posterior<cs::SaturatingPower>(d, f.params, po), curvecast::InvalidInput);
+  cs::ScalingFitOptions bad_threads;
+  bad_threads.threads = 0;
+  CATCH_CHECK_THROWS_WITH(bad_threads.validate(3), Catch::Contains("threads"));
+  cs::BootstrapOptions bad_boot;
+  bad_boot.threads = 0;
+  CATCH_CHECK_THROWS_WITH(bad_boot.validate(3), Catch::Contains("threads"));
 }

@@ -54,14 +54,11 @@ class LastValueExtrapolator : public Extrapolator {
   double sd() const { return sd_; }
   /// The same answer at every finite x (a NaN or infinite x is InvalidInput).
   Predictive do_predict(double x) const override {
-    require_fitted();
-    check_x(x);
+    (void)x;
     return Predictive(obs_.y.back(), sd_, obs_.higher_is_better);
   }
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
                                 bool with_noise = false) const override {
-    require_fitted();
-    for (double x : xs) check_x(x);
     detail::Rng rng(seed);
     Eigen::MatrixXd out = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(draws),
                                                     static_cast<Eigen::Index>(xs.size()), obs_.y.back());
@@ -72,9 +69,6 @@ class LastValueExtrapolator : public Extrapolator {
   }
 
  private:
-  static void check_x(double x) {
-    if (!std::isfinite(x)) throw InvalidInput("curvecast: last: prediction x must be finite (got " + std::to_string(x) + ")");
-  }
   Observations obs_;
   double sd_ = 1e-6;
   bool fitted_ = false;

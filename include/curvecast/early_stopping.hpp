@@ -270,9 +270,9 @@ class EarlyStopper {
       if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::NoDecision, StopRule::StillOnPlateau);
     }
-    if (opt.max_extrapolation > 0 && span_final > opt.max_extrapolation * span_seen) {
+    if (opt.max_extrapolation && span_final > *opt.max_extrapolation * span_seen) {
       r << "x_final = " << x_final << " is " << span_final / span_seen << " times the last observed x = " << f.last_x
-        << ", beyond max_extrapolation = " << opt.max_extrapolation << "; no decision that far ahead";
+        << ", beyond max_extrapolation = " << *opt.max_extrapolation << "; no decision that far ahead";
       if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::NoDecision, StopRule::TooFarAhead);
     }

@@ -33,7 +33,7 @@
 // restored by rejection on exact conditional draws of the coefficients, which
 // is an importance weight on each posterior draw.
 //
-// Time budget (PosteriorOptions::time_budget_seconds > 0): one fit() stops
+// Time budget (PosteriorOptions::time_budget_seconds set): one fit() stops
 // drawing the prior importance start (after at least `walkers` draws), passes
 // what is left to the sampler, which then ends its
 // burn-in early and keeps only 4 steps (SamplerOptions::budget_min_steps), so
@@ -166,7 +166,7 @@ class EnsemblePosterior : public MixturePosterior {
     // budget ends the extensions too (and the last block may be cut short).
     int extensions = 0;
     while (!warm_ok && !diag_.converged() && extensions < opt_.max_extensions) {
-      if (opt_.time_budget_seconds > 0 && (ch.budget_exhausted || remaining_budget() <= kBudgetSpent)) {
+      if (opt_.time_budget_seconds && (ch.budget_exhausted || *remaining_budget() <= kBudgetSpent)) {
         ch.budget_exhausted = true;
         break;
       }
@@ -292,7 +292,7 @@ class EnsemblePosterior : public MixturePosterior {
     double L[detail::kMaxBasis * detail::kMaxBasis], mu[detail::kMaxBasis];
     double mx = -std::numeric_limits<double>::infinity();
     for (int i = 0; i < N; ++i) {
-      if (opt_.time_budget_seconds > 0 && i >= W && i % 64 == 0 && remaining_budget() <= kBudgetSpent) {
+      if (opt_.time_budget_seconds && i >= W && i % 64 == 0 && *remaining_budget() <= kBudgetSpent) {
         prior_start_cut_ = true;
         N = i;
         break;

@@ -14,7 +14,7 @@
 //   double x = ch.at(step, walker, 0);              // kept draws
 //   double acc = ch.acceptance_fraction();
 //
-// Time budget: with o.time_budget_seconds > 0 the clock is read before every
+// Time budget: with o.time_budget_seconds set the clock is read before every
 // burn-in step and after every kept step. Once the budget is spent, a burn-in
 // still running ends there and the run keeps min(steps, budget_min_steps)
 // steps (or the steps already kept, if more), then returns with
@@ -34,6 +34,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -56,8 +58,8 @@ struct SamplerOptions {
   std::uint64_t seed = 0;    ///< seed; walker k draws from derive_seed(seed, k)
   int threads = 1;           ///< threads updating a half-ensemble (>= 1); results do not depend on it
   double kde_fraction = 0;   ///< probability of a kernel-density independence move instead of a stretch move ([0, 1])
-  double kde_bandwidth = 0;  ///< kernel scale relative to the other half's covariance; 0 = Scott's rule m^(-1/(d+4))
-  double time_budget_seconds = 0;  ///< wall-time budget of the run; 0 = none (see the header comment)
+  std::optional<double> kde_bandwidth;        ///< kernel scale relative to the other half's covariance (> 0); unset: Scott's rule m^(-1/(d+4))
+  std::optional<double> time_budget_seconds;  ///< wall-time budget of the run (> 0); unset: none (see the header comment)
   int budget_min_steps = 4;        ///< kept steps still taken once the budget is spent (>= 1; capped at steps)
   void validate() const {
     auto bad = [](const char* w) { throw InvalidOptions(std::string("curvecast: SamplerOptions: ") + w); };
@@ -67,9 +69,10 @@ struct SamplerOptions {
     if (!(stretch > 1) || !std::isfinite(stretch)) bad("stretch must be finite and > 1");
     if (threads < 1) bad("threads must be >= 1");
     if (!(kde_fraction >= 0 && kde_fraction <= 1)) bad("kde_fraction must lie in [0, 1]");
-    if (!(kde_bandwidth >= 0) || !std::isfinite(kde_bandwidth)) bad("kde_bandwidth must be finite and >= 0");
-    if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
-      bad("time_budget_seconds must be finite and >= 0");
+    if (kde_bandwidth && (!(*kde_bandwidth > 0) || !std::isfinite(*kde_bandwidth)))
+      bad("kde_bandwidth must be finite and > 0 (or unset)");
+    if (time_budget_seconds && (!(*time_budget_seconds > 0) || !std::isfinite(*time_budget_seconds)))
+      bad("time_budget_seconds must be finite and > 0 (or unset for no budget)");
     if (budget_min_steps < 1) bad("budget_min_steps must be >= 1");
   }
 };
@@ -145,7 +148,7 @@ struct HalfKde {
   Eigen::MatrixXd L;             // Cholesky factor of C
   std::vector<double> centres;   // m x D, row-major
   std::vector<double> white;     // L^-1 centres, m x D, row-major
-  void build(const std::vector<double>& pos, int k0, int m_, int D_, double bandwidth) {
+  void build(const std::vector<double>& pos, int k0, int m_, int D_, std::optional<double> bandwidth) {
     D = D_;
     m = m_;
     centres.assign(pos.begin() + static_cast<std::ptrdiff_t>(k0) * D, pos.begin() + static_cast<std::ptrdiff_t>(k0 + m) * D);
@@ -163,7 +166,7 @@ struct HalfKde {
     if (!ok) return;
     L = llt.matrixL();
     for (int d = 0; d < D; ++d) ok = ok && L(d, d) > 1e-12 * std::sqrt(C.trace());
-    h = bandwidth > 0 ? bandwidth : std::pow(static_cast<double>(m), -1.0 / (D + 4));
+    h = bandwidth ? *bandwidth : std::pow(static_cast<double>(m), -1.0 / (D + 4));
     white.resize(centres.size());
     for (int j = 0; j < m; ++j)
       for (int i = 0; i < D; ++i) {
@@ -318,8 +321,8 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
   using Clock = std::chrono::steady_clock;
   const Clock::time_point t0 = Clock::now();
   auto over_budget = [&]() {
-    return opt.time_budget_seconds > 0 &&
-           std::chrono::duration<double>(Clock::now() - t0).count() > opt.time_budget_seconds;
+    return opt.time_budget_seconds &&
+           std::chrono::duration<double>(Clock::now() - t0).count() > *opt.time_budget_seconds;
   };
   long iterations = 0;
   auto step = [&]() {

@@ -82,7 +82,9 @@ class Extrapolator {
 
   /// Where the curve levels off, with a central `level` interval, level in
   /// (0, 1) (InvalidInput otherwise); not available for some methods.
+  /// UsageError before fit().
   AsymptoteEstimate asymptote(double level = 0.9) const {
+    require_fitted();
     if (!(level > 0 && level < 1)) throw InvalidInput("curvecast: asymptote level must lie in (0, 1)");
     return do_asymptote(level);
   }

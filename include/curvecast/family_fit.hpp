@@ -244,10 +244,10 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}, const 
   std::vector<double> costs;
   std::string best_status, last_error = "no start evaluated";
   for (const auto& st : starts) {
-    if (opt.time_budget_seconds > 0) {
+    if (opt.time_budget_seconds) {
       const double el = std::chrono::duration<double>(Clock::now() - t_start).count();
-      if (el > opt.time_budget_seconds && !costs.empty()) break;
-      so.max_solver_time_in_seconds = std::max(1e-3, opt.time_budget_seconds - el);
+      if (el > *opt.time_budget_seconds && !costs.empty()) break;
+      so.max_solver_time_in_seconds = std::max(1e-3, *opt.time_budget_seconds - el);
     }
     x = st;
     ceres::Solver::Summary sum;

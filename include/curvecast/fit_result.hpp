@@ -32,7 +32,7 @@ struct FitOptions {
   double gradient_tolerance = 1e-12;   ///< Ceres: gradient norm that ends a start
   double parameter_tolerance = 1e-10;  ///< Ceres: relative step that ends a start
   double best_cost_rtol = 1e-6;        ///< a start reached the best when its cost is within this relative tolerance
-  double time_budget_seconds = 0;      ///< wall-time budget for all starts; 0 means none
+  std::optional<double> time_budget_seconds;   ///< wall-time budget for all starts (> 0); unset: none
   std::optional<Normalisation> normalisation;  ///< fitting coordinates; default: the family's own
   std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp; squared loss, no weights); 0 = never, else >= 64
 
@@ -44,8 +44,8 @@ struct FitOptions {
     if (!(function_tolerance > 0) || !(gradient_tolerance > 0) || !(parameter_tolerance > 0))
       bad("tolerances must be > 0");
     if (!(best_cost_rtol >= 0) || !std::isfinite(best_cost_rtol)) bad("best_cost_rtol must be >= 0");
-    if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
-      bad("time_budget_seconds must be finite and >= 0");
+    if (time_budget_seconds && (!(*time_budget_seconds > 0) || !std::isfinite(*time_budget_seconds)))
+      bad("time_budget_seconds must be finite and > 0 (or unset for no budget)");
     for (double w : weights)
       if (!(w >= 0) || !std::isfinite(w)) bad("weights must be finite and >= 0");
     if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");

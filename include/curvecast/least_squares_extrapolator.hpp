@@ -61,7 +61,6 @@ class LeastSquaresExtrapolator : public Extrapolator {
   bool constant_fallback() const { return fitted_ && constant_; }
 
   Predictive do_predict(double x) const override {
-    require_fitted();
     check_x(x);
     if (constant_) return constant_predictive();
     const int N = info_->num_params;
@@ -71,14 +70,15 @@ class LeastSquaresExtrapolator : public Extrapolator {
     double var = res_.sigma * res_.sigma;
     for (int i = 0; i < N; ++i)
       for (int j = 0; j < N; ++j) var += g[i] * res_.covariance(i, j) * g[j];
-    if (!std::isfinite(m) || !std::isfinite(var))
-      throw FitFailure("curvecast: " + name() + ": prediction is not finite at x = " + std::to_string(x));
+    if (!std::isfinite(m) || !std::isfinite(var) || std::abs(res_.normaliser.y(m)) > kMaxPredictiveMagnitude ||
+        res_.normaliser.sd(std::sqrt(var)) > kMaxPredictiveMagnitude)
+      throw InvalidInput("curvecast: " + name() + ": x = " + std::to_string(x) +
+                         " lies beyond the domain where the fitted curve is finite");
     return Predictive(res_.normaliser.y(m), res_.normaliser.sd(std::sqrt(var)), obs_.higher_is_better);
   }
 
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
                                 bool with_noise = false) const override {
-    require_fitted();
     for (double x : xs) check_x(x);
     Eigen::MatrixXd out(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()));
     detail::Rng rng(seed);
@@ -112,10 +112,10 @@ class LeastSquaresExtrapolator : public Extrapolator {
         for (Eigen::Index j = 0; j < out.cols(); ++j) {
           out(d, j) = res_.normaliser.y(info_->eval(res_.params.data(), res_.normaliser.t(xs[j])));
           // Beyond the fitted curve's domain (e.g. loglog_linear's log of a negative
-          // number) there is nothing to draw: fail as predict() does, never return NaN.
+          // number) there is nothing to draw: InvalidInput as predict(), never NaN.
           if (!std::isfinite(out(d, j)))
-            throw FitFailure("curvecast: " + name() + ": the fitted curve is not finite at x = " +
-                             std::to_string(xs[static_cast<std::size_t>(j)]));
+            throw InvalidInput("curvecast: " + name() + ": x = " + std::to_string(xs[static_cast<std::size_t>(j)]) +
+                               " lies beyond the domain where the fitted curve is finite");
         }
       if (with_noise)
         for (Eigen::Index j = 0; j < out.cols(); ++j) out(d, j) += res_.normaliser.sd(res_.sigma) * rng.normal();
@@ -124,8 +124,6 @@ class LeastSquaresExtrapolator : public Extrapolator {
   }
 
   AsymptoteEstimate do_asymptote(double level) const override {
-    require_fitted();
-    if (!(level > 0 && level < 1)) throw InvalidInput("curvecast: level must lie in (0, 1)");
     AsymptoteEstimate a;
     a.level = level;
     if (constant_) {

@@ -12,7 +12,7 @@
 //   if (const auto* post = dynamic_cast<const curvecast::MixturePosterior*>(ex.get()))
 //     std::cout << post->diagnostics().split_rhat << "\n";   // acceptance, tau, split R-hat, ESS
 //
-// Time budget (PosteriorOptions::time_budget_seconds > 0): remaining_budget()
+// Time budget (PosteriorOptions::time_budget_seconds set): remaining_budget()
 // is what is left of one fit(); diagnostics().budget_exhausted says the budget
 // cut the run. A cut run is not reproducible; an uncut run is bit-identical to
 // one without a budget.
@@ -307,13 +307,13 @@ class MixturePosterior : public Extrapolator {
     return d;
   }
 
-  /// What is left of the time budget of the current fit() (seconds; 0 = no
-  /// budget, kBudgetSpent when spent, so that it still reads as a budget).
+  /// What is left of the time budget of the current fit() (seconds; unset:
+  /// no budget; kBudgetSpent when spent, so that it still reads as a budget).
   static constexpr double kBudgetSpent = 1e-9;
-  double remaining_budget() const {
-    if (!(opt_.time_budget_seconds > 0)) return 0.0;
+  std::optional<double> remaining_budget() const {
+    if (!opt_.time_budget_seconds) return std::nullopt;
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - fit_start_).count();
-    return std::max(kBudgetSpent, opt_.time_budget_seconds - used);
+    return std::max(kBudgetSpent, *opt_.time_budget_seconds - used);
   }
 
   /// Fewest observations fit() accepts.

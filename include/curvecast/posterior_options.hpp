@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,12 +48,12 @@ struct PosteriorOptions {
   bool bounded = true;                   ///< constraint: stays within [lower, upper] (normalised units) on the check range
   double lower = 0.0;                    ///< lower bound, normalised units (LcPfn: raw [0,1]; Default: prefix range = [0,1])
   double upper = 1.0;                    ///< upper bound, normalised units (LcPfn: raw; Default: [lower - 1, best attainable], see make_constraints)
-  double best_attainable = std::numeric_limits<double>::quiet_NaN();  ///< Default prior: raw value the metric cannot improve beyond; NaN = detect or none
-  bool detect_bound = true;              ///< Default prior, best_attainable NaN: losses/errors observed >= 0 are bounded by 0, higher-is-better values in [0,1] by 1, in [0,100] (percent) by 100
+  std::optional<double> best_attainable; ///< Default prior: raw value the metric cannot improve beyond (finite); unset: detected (detect_bound) or none
+  bool detect_bound = true;              ///< Default prior, best_attainable unset: losses/errors observed >= 0 are bounded by 0, higher-is-better values in [0,1] by 1, in [0,100] (percent) by 100
   double coefficient_sd_scale = 2.0;     ///< Default prior: multiplier on the sd of LC-PFN's coefficient prior (levels, amplitudes)
   bool headroom_scale = true;            ///< Default prior with a bound: z = 0 at the prefix's worst value, 1 at the bound (else 1 at its best)
-  double horizon = 0;                    ///< check range end / monitored x, raw units; 0 = auto (LcPfn: 100; Default: 10 * last x)
-  double discrepancy = -1;               ///< model-discrepancy rate lambda (z units per sqrt(ln x)); -1 = auto (LcPfn: 0; Default: learned per curve); >= 0: fixed, added beyond the data only
+  std::optional<double> horizon;         ///< check range end / monitored x, raw units (finite, > 0); unset: LcPfn 100, Default 10 * last x
+  std::optional<double> discrepancy;     ///< model-discrepancy rate lambda (z units per sqrt(ln x)), fixed (finite, >= 0), added beyond the data only; unset: LcPfn 0, Default learned per curve
   double discrepancy_median = 0.15;      ///< learned discrepancy: prior median of lambda (z units per sqrt(ln x)), log-normal prior
   double discrepancy_log_sd = 1.0;       ///< learned discrepancy: prior sd of ln lambda
   double points_per_ln_x = 25;           ///< learned discrepancy: a prefix denser than this many points per unit of ln x (n > points_per_ln_x * ln(t_n / t_1)) is long: its likelihood is tempered to the power points_per_ln_x * ln(t_n / t_1) / n (coarsened posterior) and its discrepancy gains a wandering slope; 0 = never
@@ -66,7 +67,7 @@ struct PosteriorOptions {
   int max_extensions = 2;                ///< cold ensemble fits: extra blocks of `steps` kept steps while split R-hat >= 1.05
   std::uint64_t seed = 0;                ///< seed of every random choice
   int threads = 1;                       ///< sampler threads (results do not depend on it)
-  double time_budget_seconds = 0;        ///< wall-time budget of one fit(), 0 = none; a cut run is flagged in diagnostics() and is not reproducible (see below)
+  std::optional<double> time_budget_seconds;  ///< wall-time budget of one fit() (finite, > 0); unset: none; a cut run is flagged in diagnostics() and is not reproducible
   std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp); 0 = never, else >= 64
 
   static PosteriorOptions single(const std::string& family) {
@@ -132,14 +133,15 @@ struct PosteriorOptions {
     if (coefficient_draws < 1) bad("coefficient_draws must be >= 1");
     if (max_components < 1) bad("max_components must be >= 1");
     if (!(lower < upper)) bad("lower must be < upper");
-    if (std::isinf(best_attainable)) bad("best_attainable must be finite (or NaN for none)");
+    if (best_attainable && !std::isfinite(*best_attainable)) bad("best_attainable must be finite (or unset)");
     if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale)) bad("coefficient_sd_scale must be finite and > 0");
-    if (!(horizon >= 0) || !std::isfinite(horizon)) bad("horizon must be finite and >= 0");
+    if (horizon && (!(*horizon > 0) || !std::isfinite(*horizon))) bad("horizon must be finite and > 0 (or unset)");
     if (threads < 1) bad("threads must be >= 1");
     if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");
-    if (!(time_budget_seconds >= 0) || !std::isfinite(time_budget_seconds))
-      bad("time_budget_seconds must be finite and >= 0");
-    if (!(discrepancy >= 0 || discrepancy == -1) || !std::isfinite(discrepancy)) bad("discrepancy must be >= 0 or -1 (auto)");
+    if (time_budget_seconds && (!(*time_budget_seconds > 0) || !std::isfinite(*time_budget_seconds)))
+      bad("time_budget_seconds must be finite and > 0 (or unset for no budget)");
+    if (discrepancy && (!(*discrepancy >= 0) || !std::isfinite(*discrepancy)))
+      bad("discrepancy must be finite and >= 0 (or unset)");
     if (!(discrepancy_median > 0) || !std::isfinite(discrepancy_median)) bad("discrepancy_median must be finite and > 0");
     if (!(onset_rate >= 0) || !std::isfinite(onset_rate)) bad("onset_rate must be finite and >= 0");
     if (!(turn_rate >= 0) || !std::isfinite(turn_rate)) bad("turn_rate must be finite and >= 0");
@@ -150,11 +152,11 @@ struct PosteriorOptions {
     if (!(slope_discrepancy_log_sd > 0) || !std::isfinite(slope_discrepancy_log_sd))
       bad("slope_discrepancy_log_sd must be finite and > 0");
   }
-  /// Whether the ensemble learns the discrepancy rate (Default prior, auto
+  /// Whether the ensemble learns the discrepancy rate (Default prior, unset
   /// rate, no recency weighting: per-point weights have no meaning under the
   /// correlated likelihood, so `recency` uses the fixed rate 0.2).
   bool learns_discrepancy() const {
-    return single_family.empty() && discrepancy == -1 && prior == PriorKind::Default && !recency;
+    return single_family.empty() && !discrepancy && prior == PriorKind::Default && !recency;
   }
   /// Likelihood tempering power of a prefix of n points spanning span_ln_t
   /// units of ln x (normalised): points_per_ln_x * span_ln_t / n when that is
@@ -165,7 +167,7 @@ struct PosteriorOptions {
     return b < 1 ? b : 1.0;
   }
   /// The fixed discrepancy rate in effect when it is not learned.
-  double discrepancy_rate() const { return discrepancy >= 0 ? discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }
+  double discrepancy_rate() const { return discrepancy ? *discrepancy : prior == PriorKind::LcPfn ? 0.0 : 0.2; }
 };
 
 }  // namespace curvecast

@@ -36,7 +36,7 @@ class Predictive {
  public:
   Predictive() = default;
   /// A single Gaussian N(mean, sd^2). sd must be > 0; |mean| and sd at most 1e300
-  /// (FitFailure otherwise).
+  /// (InvalidInput otherwise).
   Predictive(double mean, double sd, bool higher_is_better)
       : w_{1.0}, mu_{mean}, sd_{sd}, higher_is_better_(higher_is_better) {
     check();
@@ -247,15 +247,15 @@ class Predictive {
     for (std::size_t i = 0; i < w_.size(); ++i) {
       if (!(w_[i] >= 0) || !std::isfinite(w_[i]) || !std::isfinite(mu_[i]) || !std::isfinite(sd_[i]) ||
           !(sd_[i] > 0))
-        throw FitFailure("curvecast: predictive with a non-finite mean or a non-positive sd");
+        throw InvalidInput("curvecast: predictive with a non-finite mean or a non-positive sd");
       // Beyond 1e300 the quantile search and the tails overflow to inf - inf = NaN
       // (found by fuzz_predictive); the same limit as Observations.
       if (std::abs(mu_[i]) > kMaxPredictiveMagnitude || sd_[i] > kMaxPredictiveMagnitude)
-        throw FitFailure("curvecast: predictive with a mean or sd beyond 1e300 in magnitude");
+        throw InvalidInput("curvecast: predictive with a mean or sd beyond 1e300 in magnitude");
       wmax = std::max(wmax, w_[i]);
       scale_ = std::max({scale_, std::abs(mu_[i]), sd_[i]});
     }
-    if (!(wmax > 0)) throw FitFailure("curvecast: predictive weights sum to zero");
+    if (!(wmax > 0)) throw InvalidInput("curvecast: predictive weights sum to zero");
     double total = 0;  // scaled by the largest weight first: weights near 1e308 cannot overflow the sum
     for (auto& w : w_) total += (w /= wmax);
     for (auto& w : w_) w /= total;

@@ -9,7 +9,7 @@
 //   curvecast::Predictive p = ex.predict(100);     // mixture over posterior draws, noise included
 //   auto lvl = ex.asymptote(0.9);                  // the family's asymptote, with interval
 //
-// Time budget (PosteriorOptions::time_budget_seconds > 0): the least-squares
+// Time budget (PosteriorOptions::time_budget_seconds set): the least-squares
 // start gets what is left of it (as FitOptions::time_budget_seconds), then
 // the sampler (see mixture_posterior.hpp).
 #include <algorithm>
@@ -157,7 +157,7 @@ class SingleFamilyPosterior : public MixturePosterior {
     so.time_budget_seconds = remaining_budget();
     const EnsembleChain ch = run_ensemble(logp, start, so);
     final_ = ch.final_positions;
-    const double th_mon = opt_.horizon > 0 ? norm_.t(opt_.horizon) : norm_.t(obs.x.back()) * 10.0;
+    const double th_mon = opt_.horizon ? norm_.t(*opt_.horizon) : norm_.t(obs.x.back()) * 10.0;
     diag_ = diagnose(ch, [fp, th_mon](const double* th) { return fp->eval(th, th_mon); });
     diag_.warm_started = warm_ok;
     const int total = ch.steps * W, want = std::min(total, opt_.max_components);

@@ -32,7 +32,7 @@ struct EarlyStoppingOptions {
   double plateau_delta = 0.05;          ///< raw units: a point leaves the plateau when better than the first by more; >= 0
   std::size_t plateau_look_ahead = 5;   ///< consecutive points that must leave the plateau; >= 1
   double plateau_patience = 0;          ///< > 0: no decision before the run has left its initial plateau (plateau_look_ahead points beating the first by plateau_delta), up to x = patience * x_final; 0 = off
-  double max_extrapolation = 0;         ///< >= 1: no decision while x_final / (last observed x) exceeds it (x counted from StopForecast::x_origin); 0 = off
+  std::optional<double> max_extrapolation;  ///< set (finite, >= 1): no decision while x_final / (last observed x) exceeds it (x counted from StopForecast::x_origin); unset: off
   std::size_t stop_confirmations = 1;   ///< Stop only when P(final beats target) < threshold on this many consecutive decisions of the run (1 = Domhan: the first time); >= 1
   double optimistic_sd = 0;             ///< > 0: also stop when the predictive sd at x_final is below it (raw units); 0 = off
   bool never_stop_if_own_best_beats = true;  ///< Continue while the run's own best observation beats the target
@@ -49,8 +49,8 @@ struct EarlyStoppingOptions {
     if (!(plateau_delta >= 0) || !std::isfinite(plateau_delta)) bad("plateau_delta must be finite and >= 0");
     if (plateau_look_ahead < 1) bad("plateau_look_ahead must be >= 1");
     if (!(plateau_patience >= 0 && plateau_patience <= 1)) bad("plateau_patience must lie in [0, 1] (0 = off)");
-    if (!(max_extrapolation == 0 || (max_extrapolation >= 1 && std::isfinite(max_extrapolation))))
-      bad("max_extrapolation must be 0 (off) or finite and >= 1");
+    if (max_extrapolation && !(*max_extrapolation >= 1 && std::isfinite(*max_extrapolation)))
+      bad("max_extrapolation must be finite and >= 1 (or unset: off)");
     if (stop_confirmations < 1) bad("stop_confirmations must be >= 1 (1 = stop the first time P falls below threshold)");
     if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
     if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");

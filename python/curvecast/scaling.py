@@ -13,7 +13,7 @@ Laws: see laws(). Inputs are numpy arrays: x of shape (n,) for one-input laws or
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -63,15 +63,19 @@ def predict_law(law: str, params: npt.ArrayLike, x: npt.ArrayLike) -> npt.NDArra
 
 
 def bootstrap_law(fit: Any, x: npt.ArrayLike, y: npt.ArrayLike, num_resamples: int = 4000, seed: int = 0,
-                  threads: int = 0, **options: Any) -> Any:
+                  threads: Optional[int] = None, **options: Any) -> Any:
     """Refits every bootstrap resample from the fit's optimum; returns a BootstrapResult whose
-    params is a (num_resamples, P) array. Independent of `threads` (0 = all cores)."""
+    params is a (num_resamples, P) array. Independent of `threads` (None = all cores)."""
     return _s.bootstrap_law(fit, x, y, num_resamples, seed, threads, **options)
 
 
 def sample_posterior(fit: Any, x: npt.ArrayLike, y: npt.ArrayLike, seed: int = 0, **options: Any) -> Any:
     """Posterior draws of the fit's law (walkers started around its optimum): a PosteriorResult
-    whose samples is a (draws, P + 1) array (the law's parameters, then log_scale)."""
+    whose samples is a (walkers * steps, P + 1) array (the law's parameters, then log_scale).
+
+    Options: likelihood ('huber', 'laplace'), huber_k, space, walkers (32), burn_in (1000),
+    steps (2000 kept steps per walker), thin, stretch, init_jitter, lower, upper, threads (1).
+    """
     return _s.sample_posterior(fit, x, y, seed, **options)
 
 

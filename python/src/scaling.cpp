@@ -83,7 +83,7 @@ cs::ScalingFitOptions fit_options(const json& j, std::uint64_t seed, const char*
   r.get("gradient_tolerance", o.gradient_tolerance);
   r.get("parameter_tolerance", o.parameter_tolerance);
   r.get("best_rtol", o.best_rtol);
-  r.get("threads", o.num_threads);
+  r.get("threads", o.threads);
   if (finish) r.finish();
   return o;
 }
@@ -191,7 +191,7 @@ random_hi, lower, upper, max_iterations, the tolerances, best_rtol, threads.
       .def_readonly("seconds", &cs::BootstrapResult::seconds, "Wall time.");
 
   m.def("bootstrap_law", [](const PyScalingFit& full, py::handle x, py::handle y, int num_resamples, std::uint64_t seed,
-                            int threads, py::kwargs kw) {
+                            std::optional<int> threads, py::kwargs kw) {
     const json j = kwargs_to_json(kw);
     return with_law(full.law, [&](auto l) {
       using L = decltype(l);
@@ -201,15 +201,15 @@ random_hi, lower, upper, max_iterations, the tolerances, best_rtol, threads.
       cs::BootstrapOptions bo;
       bo.num_resamples = num_resamples;
       bo.seed = seed;
-      bo.num_threads = threads;
+      bo.threads = threads;
       py::gil_scoped_release release;
       return cs::bootstrap_law<L>(d, full.fit, fo, bo);
     });
   }, py::arg("fit"), py::arg("x"), py::arg("y"), py::arg("num_resamples") = 4000, py::arg("seed") = 0,
-        py::arg("threads") = 0, R"doc(
+        py::arg("threads") = py::none(), R"doc(
 Bootstraps a fit: refits every resample of (x, y) from the full-data optimum with
 the fit's loss and space (options as fit_law). Resample r uses stream r of the
-seed, so the result does not depend on `threads` (0 = all cores).
+seed, so the result does not depend on `threads` (None = all cores).
 )doc");
 
   py::class_<cs::PosteriorResult>(m, "PosteriorResult", "Posterior draws of a scaling law's parameters.")
@@ -236,23 +236,23 @@ seed, so the result does not depend on `threads` (0 = all cores).
         throw curvecast::InvalidOptions("curvecast: option 'likelihood' must be 'huber' or 'laplace'");
       r.get("huber_k", o.huber_k);
       read_space(r, o.space);
-      r.get("num_walkers", o.num_walkers);
-      r.get("num_steps", o.num_steps);
+      r.get("walkers", o.walkers);
       r.get("burn_in", o.burn_in);
+      r.get("steps", o.steps);
       r.get("thin", o.thin);
       r.get("stretch", o.stretch);
       r.get("init_jitter", o.init_jitter);
       r.get("lower", o.lower);
       r.get("upper", o.upper);
-      r.get("threads", o.num_threads);
+      r.get("threads", o.threads);
       r.finish();
       py::gil_scoped_release release;
       return cs::sample_posterior<L>(d, fit.fit.params, o);
     });
   }, py::arg("fit"), py::arg("x"), py::arg("y"), py::arg("seed") = 0, R"doc(
 Samples the posterior of the fit's law with walkers started around its optimum.
-Options: likelihood ('huber', 'laplace'), huber_k, space, num_walkers, num_steps,
-burn_in, thin, stretch, init_jitter, lower, upper, threads.
+Options: likelihood ('huber', 'laplace'), huber_k, space, walkers, burn_in,
+steps (kept steps per walker), thin, stretch, init_jitter, lower, upper, threads.
 )doc");
 
   py::class_<cs::Interval>(m, "Interval", "A point estimate with the spread and central interval of its draws.")

@@ -55,6 +55,23 @@ def test_options_are_checked():
         curvecast.fit(x, y, method="pow3", num_starts=object())
 
 
+def test_optional_options_are_none_or_a_value_in_range():
+    x, y = synthetic_curve(12)
+    # None is the C++ std::nullopt: auto (discrepancy, horizon), detect (best_attainable), no budget.
+    ex = curvecast.fit(x, y, method="ensemble", discrepancy=None, horizon=None, best_attainable=None,
+                       time_budget_seconds=None, burn_in=20, steps=20)
+    assert np.isfinite(ex.predict(float(2 * x[-1])).mean)
+    with pytest.raises(curvecast.InvalidOptions, match="horizon"):
+        curvecast.fit(x, y, method="ensemble", horizon=0)
+    with pytest.raises(curvecast.InvalidOptions, match="discrepancy"):
+        curvecast.fit(x, y, method="ensemble", discrepancy=-1)
+    with pytest.raises(curvecast.InvalidOptions, match="time_budget_seconds"):
+        curvecast.fit(x, y, method="pow3", time_budget_seconds=0)
+    assert curvecast.EarlyStopper(40, max_extrapolation=None) is not None
+    with pytest.raises(curvecast.InvalidOptions, match="max_extrapolation"):
+        curvecast.EarlyStopper(40, max_extrapolation=0)
+
+
 @pytest.mark.parametrize("bad, exc, msg", [
     (["a", "b", "c", "d", "e"], TypeError, "real numbers"),
     ("12345", TypeError, "not a string"),

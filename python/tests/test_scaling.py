@@ -61,7 +61,7 @@ def test_one_input_law_and_posterior():
     fit = scaling.fit_law("saturating_power", x, y)
     np.testing.assert_allclose(fit.params, [0.5, 10.0, 0.3], rtol=1e-4)
     post = scaling.sample_posterior(fit, x, y * np.exp(np.linspace(-0.01, 0.01, 12)), seed=1,
-                                    num_steps=300, burn_in=100)
+                                    steps=200, burn_in=100)
     assert post.samples.shape[1] == 4 and post.param_names[-1] == "log_scale"
     assert len(post.log_posterior) == post.samples.shape[0]
 

@@ -161,9 +161,9 @@ struct EnsembleSetup {
     if (opt_.prior == PriorKind::LcPfn) {
       for (int i = 1; i <= 100; ++i) c.grid.push_back(static_cast<double>(i));
       if (opt_.bounded) c.lo = opt_.lower, c.hi = opt_.upper;
-      if (opt_.horizon > 0) {
+      if (opt_.horizon) {
         c.grid.clear();
-        for (int i = 1; i <= 100; ++i) c.grid.push_back(1 + (norm_.t(opt_.horizon) - 1) * (i - 1) / 99.0);
+        for (int i = 1; i <= 100; ++i) c.grid.push_back(1 + (norm_.t(*opt_.horizon) - 1) * (i - 1) / 99.0);
       }
     } else {
       const double t1 = norm_.t(obs.x.front()), th = horizon_t(obs);
@@ -187,7 +187,7 @@ struct EnsembleSetup {
   /// to be <= 1, as accuracies are, and one observed within [0, 100] above 1
   /// to be <= 100, as accuracies in percent are); NaN when unknown.
   double best_bound(const Observations& obs) const {
-    if (!std::isnan(opt_.best_attainable)) return opt_.best_attainable;
+    if (opt_.best_attainable) return *opt_.best_attainable;
     if (!opt_.detect_bound) return std::numeric_limits<double>::quiet_NaN();
     const auto [lo, hi] = std::minmax_element(obs.y.begin(), obs.y.end());
     if (!obs.higher_is_better && *lo >= 0) return 0.0;
@@ -197,7 +197,7 @@ struct EnsembleSetup {
   }
 
   double horizon_t(const Observations& obs) const {
-    if (opt_.horizon > 0) return norm_.t(opt_.horizon);
+    if (opt_.horizon) return norm_.t(*opt_.horizon);
     if (opt_.prior == PriorKind::LcPfn) return 100.0;
     return norm_.t(obs.x.back()) * 10.0;
   }

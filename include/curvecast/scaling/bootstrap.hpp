@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,12 @@ namespace curvecast::scaling {
 struct BootstrapOptions {
   int num_resamples = 4000;                 ///< bootstrap resamples (>= 2)
   std::uint64_t seed = 0;                   ///< seed of the resampling (stream r for resample r)
-  int num_threads = 0;                      ///< worker threads; 0: std::thread::hardware_concurrency()
+  std::optional<int> threads;               ///< worker threads (>= 1); default: std::thread::hardware_concurrency()
   std::vector<std::vector<double>> starts;  ///< starts of every refit; empty: the full-data optimum only
 
   void validate(int num_params) const {
     if (num_resamples < 2) throw InvalidOptions("curvecast: BootstrapOptions: num_resamples must be >= 2");
-    if (num_threads < 0) throw InvalidOptions("curvecast: BootstrapOptions: num_threads must be >= 0");
+    if (threads && *threads < 1) throw InvalidOptions("curvecast: BootstrapOptions: threads must be >= 1");
     for (const auto& s : starts)
       if (static_cast<int>(s.size()) != num_params)
         throw InvalidOptions("curvecast: BootstrapOptions: every start needs one value per parameter");
@@ -96,8 +97,7 @@ BootstrapResult bootstrap_law(const ScalingData& data, const ScalingFit& full, S
   res.objectives.assign(static_cast<std::size_t>(R), std::numeric_limits<double>::quiet_NaN());
   std::vector<double> rows(static_cast<std::size_t>(R) * P, std::numeric_limits<double>::quiet_NaN());
 
-  int threads = opts.num_threads > 0 ? opts.num_threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = opts.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   threads = std::max(1, std::min(threads, R));
   std::vector<std::unique_ptr<detail::LawSolver<L>>> solvers(threads);
   std::vector<std::vector<std::size_t>> idx(threads, std::vector<std::size_t>(n));

@@ -84,7 +84,6 @@ class ScalingLawExtrapolator : public Extrapolator {
   }
 
   Predictive do_predict(double x) const override {
-    require_fitted();
     check_x(x);
     double g[P];
     const double m = value_grad(fit_.params.data(), x, g);
@@ -95,14 +94,15 @@ class ScalingLawExtrapolator : public Extrapolator {
     double mean = m, scale = 1;
     if (space_ == Space::Log) mean = std::exp(m), scale = mean;
     if (space_ == Space::Log1p) mean = std::expm1(m), scale = std::exp(m);
-    if (!std::isfinite(mean) || !std::isfinite(sd * scale))
-      throw FitFailure("curvecast: " + name() + ": prediction is not finite at x = " + std::to_string(x));
+    if (!std::isfinite(mean) || !std::isfinite(sd * scale) || std::abs(mean) > kMaxPredictiveMagnitude ||
+        sd * scale > kMaxPredictiveMagnitude)
+      throw InvalidInput("curvecast: " + name() + ": x = " + std::to_string(x) +
+                         " lies beyond the domain where the fitted law is finite");
     return Predictive(mean, std::max(sd * scale, 1e-300), obs_.higher_is_better);
   }
 
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
                                 bool with_noise = false) const override {
-    require_fitted();
     for (double x : xs) check_x(x);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(cov_);
     const Eigen::MatrixXd R = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();

@@ -64,7 +64,7 @@ struct ScalingFitOptions {
   double gradient_tolerance = 1e-16;         ///< Ceres: max-norm of the projected gradient that ends a start (> 0)
   double parameter_tolerance = 1e-14;        ///< Ceres: relative step size that ends a start (> 0)
   double best_rtol = 1e-6;                   ///< a start "reached the best" when its objective <= best (1 + best_rtol)
-  int num_threads = 0;                       ///< worker threads over starts; 0: std::thread::hardware_concurrency()
+  std::optional<int> threads;                ///< worker threads over starts (>= 1); default: std::thread::hardware_concurrency()
 
   void validate(int num_params) const {
     auto bad = [](const std::string& w) { throw InvalidOptions("curvecast: ScalingFitOptions: " + w); };
@@ -89,7 +89,7 @@ struct ScalingFitOptions {
     if (!(function_tolerance > 0) || !(gradient_tolerance > 0) || !(parameter_tolerance > 0))
       bad("tolerances must be > 0");
     if (!(best_rtol >= 0) || !std::isfinite(best_rtol)) bad("best_rtol must be finite and >= 0");
-    if (num_threads < 0) bad("num_threads must be >= 0");
+    if (threads && *threads < 1) bad("threads must be >= 1");
   }
 };
 
@@ -323,7 +323,7 @@ ScalingFit fit_law(const ScalingData& data, const ScalingFitOptions& opt = {}) {
 
   std::vector<double> obj(ns), params(static_cast<std::size_t>(ns) * P);
   std::vector<std::string> msgs(ns);
-  int threads = opt.num_threads > 0 ? opt.num_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = opt.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   threads = std::max(1, std::min(threads, ns));
   const bool newton = detail::use_newton<L>(opt, space);
   std::vector<std::unique_ptr<detail::LawSolver<L>>> solvers(threads);

@@ -1,9 +1,9 @@
 #pragma once
 // MCMC posterior of a scaling law under a Huber or Laplace likelihood with a fitted scale
-// (flat priors inside optional bounds). Sampler: the affine-invariant ensemble "stretch move"
-// of Goodman & Weare (2010), updated in two halves so each walker's move depends only on the
-// other half; every walker has its own seeded stream, so results do not depend on threads.
-// No Ceres.
+// (flat priors inside optional bounds). Sampler: the library's affine-invariant ensemble
+// sampler (ensemble_sampler.hpp, the "stretch move" of Goodman & Weare 2010), so walkers,
+// burn_in, steps and threads mean what they mean for the learning-curve posteriors; every
+// walker has its own seeded stream, so results do not depend on threads. No Ceres.
 //
 //   #include <curvecast/scaling/posterior.hpp>
 //   namespace cs = curvecast::scaling;
@@ -28,9 +28,9 @@
 
 #include "../detail/math.hpp"
 #include "../detail/rng.hpp"
+#include "../ensemble_sampler.hpp"
 #include "../errors.hpp"
 #include "data.hpp"
-#include "detail/parallel.hpp"
 #include "laws.hpp"
 #include "summary.hpp"
 
@@ -43,27 +43,28 @@ struct PosteriorOptions {
   Likelihood likelihood = Likelihood::Huber;  ///< Huber density (default) or Laplace
   double huber_k = 1.345;                     ///< Huber threshold in units of the scale s (> 0)
   std::optional<Space> space;                 ///< residual space; default: the law's kDefaultSpace
-  int num_walkers = 32;                       ///< ensemble size (even, >= 2 (P + 1))
-  int num_steps = 3000;                       ///< ensemble steps in total (> burn_in)
-  int burn_in = 1000;                         ///< steps discarded at the start (>= 0)
+  int walkers = 32;                           ///< ensemble walkers (even, >= 2 (P + 1))
+  int burn_in = 1000;                         ///< discarded steps per walker before the kept ones (>= 0)
+  int steps = 2000;                           ///< kept steps per walker (>= 1)
   int thin = 1;                               ///< keep every thin-th step after burn-in (>= 1)
   double stretch = 2.0;                       ///< stretch-move scale a (> 1)
   double init_jitter = 1e-3;                  ///< relative jitter of the walkers around the start (> 0)
   std::vector<double> lower, upper;           ///< optional prior bounds of the law's parameters (flat inside)
-  std::uint64_t seed = 0;                     ///< seed (walker w uses stream w)
-  int num_threads = 1;                        ///< threads over the walkers of a half; 0: hardware
+  std::uint64_t seed = 0;                     ///< seed of the start jitter and of the sampler (walker w: stream w)
+  int threads = 1;                            ///< sampler threads (>= 1; results do not depend on it)
 
   void validate(int num_params) const {
     auto bad = [](const std::string& w) { throw InvalidOptions("curvecast: PosteriorOptions: " + w); };
     if (!(huber_k > 0) || !std::isfinite(huber_k)) bad("huber_k must be finite and > 0");
-    if (num_walkers < 2 * (num_params + 1) || num_walkers % 2) bad("num_walkers must be even and >= 2 (P + 1)");
-    if (burn_in < 0 || num_steps <= burn_in) bad("need 0 <= burn_in < num_steps");
+    if (walkers < 2 * (num_params + 1) || walkers % 2) bad("walkers must be even and >= 2 (P + 1)");
+    if (burn_in < 0) bad("burn_in must be >= 0");
+    if (steps < 1) bad("steps must be >= 1");
     if (thin < 1) bad("thin must be >= 1");
     if (!(stretch > 1) || !std::isfinite(stretch)) bad("stretch must be finite and > 1");
     if (!(init_jitter > 0) || !std::isfinite(init_jitter)) bad("init_jitter must be finite and > 0");
     if (!lower.empty() && static_cast<int>(lower.size()) != num_params) bad("lower needs one value per parameter");
     if (!upper.empty() && static_cast<int>(upper.size()) != num_params) bad("upper needs one value per parameter");
-    if (num_threads < 0) bad("num_threads must be >= 0");
+    if (threads < 1) bad("threads must be >= 1");
   }
 };
 
@@ -136,7 +137,7 @@ PosteriorResult sample_posterior(const ScalingData& data, const std::vector<doub
   if (data.num_inputs != L::kNumInputs) throw InvalidInput("curvecast: sample_posterior: wrong number of inputs");
   const Space space = opt.space.value_or(L::kDefaultSpace);
   data.validate(space, static_cast<std::size_t>(P) + 1);
-  const int W = opt.num_walkers, H = W / 2;
+  const int W = opt.walkers;
 
   auto log_post = [&](const double* q) {
     for (int i = 0; i < P; ++i) {
@@ -152,62 +153,46 @@ PosteriorResult sample_posterior(const ScalingData& data, const std::vector<doub
   mar = std::max(mar / static_cast<double>(data.size()), 1e-12);
   if (!std::isfinite(mar)) throw InvalidInput("curvecast: sample_posterior: the start gives non-finite residuals");
 
-  std::vector<curvecast::detail::Rng> rngs;
-  for (int w = 0; w < W; ++w) rngs.emplace_back(curvecast::detail::derive_seed(opt.seed, static_cast<std::uint64_t>(w)));
-  Eigen::Matrix<double, Eigen::Dynamic, D> X(W, D);
-  std::vector<double> lp(static_cast<std::size_t>(W));
+  // Start: walker w jitters around `start` with its own stream (independent of the
+  // sampler's streams, which are derive_seed(seed, w)).
+  const std::uint64_t start_seed = curvecast::detail::derive_seed(opt.seed, 0x5ca1e57a47ULL);
+  Eigen::MatrixXd X(W, D);
   for (int w = 0; w < W; ++w) {
+    curvecast::detail::Rng rng(curvecast::detail::derive_seed(start_seed, static_cast<std::uint64_t>(w)));
     double q[D];
     bool ok = false;
     for (int attempt = 0; attempt < 100 && !ok; ++attempt) {
       for (int i = 0; i < P; ++i)
-        q[i] = start[i] + opt.init_jitter * std::max(std::abs(start[i]), 1e-3) * rngs[w].normal();
-      q[P] = std::log(mar) + opt.init_jitter * rngs[w].normal();
-      lp[w] = log_post(q);
-      ok = std::isfinite(lp[w]);
+        q[i] = start[i] + opt.init_jitter * std::max(std::abs(start[i]), 1e-3) * rng.normal();
+      q[P] = std::log(mar) + opt.init_jitter * rng.normal();
+      ok = std::isfinite(log_post(q));
     }
-    if (!ok) throw FitFailure("curvecast: sample_posterior: no finite posterior density near the start");
+    if (!ok)
+      throw InvalidInput("curvecast: sample_posterior: no finite posterior density near the start "
+                         "(is it inside lower/upper?)");
     for (int i = 0; i < D; ++i) X(w, i) = q[i];
   }
 
-  const int kept_steps = (opt.num_steps - opt.burn_in + opt.thin - 1) / opt.thin;
+  curvecast::SamplerOptions so;
+  so.steps = opt.steps;
+  so.burn_in = opt.burn_in;
+  so.thin = opt.thin;
+  so.stretch = opt.stretch;
+  so.seed = opt.seed;
+  so.threads = opt.threads;
+  const curvecast::EnsembleChain ch = curvecast::run_ensemble(log_post, X, so);
+
   PosteriorResult res;
   for (const char* n : L::kParamNames) res.param_names.emplace_back(n);
   res.param_names.emplace_back("log_scale");
-  res.samples.resize(static_cast<Eigen::Index>(kept_steps) * W, D);
-  res.log_posterior.reserve(static_cast<std::size_t>(kept_steps) * W);
-  std::vector<int> accepted(static_cast<std::size_t>(W), 0);
-  const double a = opt.stretch;
-  Eigen::Index row = 0;
-  for (int step = 0; step < opt.num_steps; ++step) {
-    for (int half = 0; half < 2; ++half) {
-      const int base = half * H, other = (1 - half) * H;
-      detail::parallel_for(H, opt.num_threads, [&](int, int j) {
-        const int w = base + j;
-        auto& rng = rngs[w];
-        const int partner = other + static_cast<int>(rng.below(static_cast<std::uint64_t>(H)));
-        const double u = rng.uniform();
-        const double z = std::pow((a - 1) * u + 1, 2) / a;  // g(z) ~ 1/sqrt(z) on [1/a, a]
-        double q[D];
-        for (int i = 0; i < D; ++i) q[i] = X(partner, i) + z * (X(w, i) - X(partner, i));
-        const double lq = log_post(q);
-        const double log_accept = (D - 1) * std::log(z) + lq - lp[w];
-        if (std::isfinite(lq) && std::log(rng.uniform_pos()) < log_accept) {
-          for (int i = 0; i < D; ++i) X(w, i) = q[i];
-          lp[w] = lq;
-          ++accepted[w];
-        }
-      });
+  res.samples.resize(static_cast<Eigen::Index>(ch.steps) * W, D);
+  res.log_posterior = ch.log_prob;
+  for (int s = 0; s < ch.steps; ++s)
+    for (int w = 0; w < W; ++w) {
+      const double* q = ch.position(s, w);
+      for (int i = 0; i < D; ++i) res.samples(static_cast<Eigen::Index>(s) * W + w, i) = q[i];
     }
-    if (step >= opt.burn_in && (step - opt.burn_in) % opt.thin == 0)
-      for (int w = 0; w < W; ++w, ++row) {
-        res.samples.row(row) = X.row(w);
-        res.log_posterior.push_back(lp[w]);
-      }
-  }
-  long total = 0;
-  for (int c : accepted) total += c;
-  res.acceptance_rate = static_cast<double>(total) / (static_cast<double>(W) * opt.num_steps);
+  res.acceptance_rate = ch.acceptance_fraction();
   res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return res;
 }
