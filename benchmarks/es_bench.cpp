@@ -175,32 +175,51 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw cc::UsageError(a + " needs a value");
         return argv[++i];
       };
-      if (a == "--data") data = next();
-      else if (a == "--seeds") seeds = cc::bench::parse_int_count(next(), a);
-      else if (a == "--thresholds") thresholds = parse_list(next());
-      else if (a == "--threads") threads = cc::bench::parse_int_count(next(), a);
-      else if (a == "--method") method = next();
-      else if (a == "--num-starts") base.ls_num_starts = cc::bench::parse_int_count(next(), a);
-      else if (a == "--seed") base_seed = cc::bench::parse_count(next(), a);
-      else if (a == "--min-points") base.min_points = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
-      else if (a == "--no-plateau-cut") base.cut_initial_plateau = false;
-      else if (a == "--plateau-delta") base.plateau_delta = cc::bench::parse_number(next(), a);
-      else if (a == "--plateau-patience") base.plateau_patience = cc::bench::parse_number(next(), a);
+      if (a == "--data")
+        data = next();
+      else if (a == "--seeds")
+        seeds = cc::bench::parse_int_count(next(), a);
+      else if (a == "--thresholds")
+        thresholds = parse_list(next());
+      else if (a == "--threads")
+        threads = cc::bench::parse_int_count(next(), a);
+      else if (a == "--method")
+        method = next();
+      else if (a == "--num-starts")
+        base.ls_num_starts = cc::bench::parse_int_count(next(), a);
+      else if (a == "--seed")
+        base_seed = cc::bench::parse_count(next(), a);
+      else if (a == "--min-points")
+        base.min_points = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
+      else if (a == "--no-plateau-cut")
+        base.cut_initial_plateau = false;
+      else if (a == "--plateau-delta")
+        base.plateau_delta = cc::bench::parse_number(next(), a);
+      else if (a == "--plateau-patience")
+        base.plateau_patience = cc::bench::parse_number(next(), a);
       else if (a == "--max-extrapolation") {
         const double r = cc::bench::parse_number(next(), a);
         if (r != 0) base.max_extrapolation = r;  // 0: off
-      }
-      else if (a == "--confirmations") base.stop_confirmations = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
+      } else if (a == "--confirmations")
+        base.stop_confirmations = static_cast<std::size_t>(cc::bench::parse_count(next(), a));
       else if (a == "--cost") {
         const std::string c = next();
-        if (c == "points") cost = 0;
-        else if (c == "sum-x") cost = 1;
-        else if (c == "last-x") cost = 2;
-        else throw cc::UsageError("--cost must be points, sum-x or last-x, not '" + c + "'");
-      } else if (a == "--max-tasks") max_tasks = static_cast<long>(cc::bench::parse_count(next(), a));
-      else if (a == "--max-curves-per-task") max_curves = static_cast<long>(cc::bench::parse_count(next(), a));
-      else if (a == "--out") out_path = next();
-      else if (a == "--decisions") decisions_path = next();
+        if (c == "points")
+          cost = 0;
+        else if (c == "sum-x")
+          cost = 1;
+        else if (c == "last-x")
+          cost = 2;
+        else
+          throw cc::UsageError("--cost must be points, sum-x or last-x, not '" + c + "'");
+      } else if (a == "--max-tasks")
+        max_tasks = static_cast<long>(cc::bench::parse_count(next(), a));
+      else if (a == "--max-curves-per-task")
+        max_curves = static_cast<long>(cc::bench::parse_count(next(), a));
+      else if (a == "--out")
+        out_path = next();
+      else if (a == "--decisions")
+        decisions_path = next();
       else if (a == "--help" || a == "-h") {
         std::cout << usage;
         return 0;
@@ -274,11 +293,11 @@ int main(int argc, char** argv) {
     auto better = [&](double a, double b) { return hib ? a > b : a < b; };
 
     struct TaskOut {
-      std::vector<Row> rows;                        // one per setting
-      std::vector<std::vector<double>> ms, cpu;     // per setting: decision wall / CPU times (fitting calls)
+      std::vector<Row> rows;                     // one per setting
+      std::vector<std::vector<double>> ms, cpu;  // per setting: decision wall / CPU times (fitting calls)
       std::vector<std::array<double, kCosts>> used_by, total_by;  // per setting, every compute model
-      std::vector<Calibration> cal;                 // per setting
-      std::string decisions_csv;                    // --decisions lines of the logged setting
+      std::vector<Calibration> cal;                               // per setting
+      std::string decisions_csv;                                  // --decisions lines of the logged setting
       std::size_t fits = 0;
       // Digest of every forecast made (curves in index order, prefixes in
       // order): sums of the fitted forecasts' predictive means and sds, for
@@ -312,7 +331,7 @@ int main(int argc, char** argv) {
           const double c0 = thread_cpu_ms();
           const cc::Decision d = l.stopper->decide(std::nullopt);  // fits; the target is applied below
           l.run.cpu_ms.push_back(thread_cpu_ms() - c0);
-          l.run.forecasts.push_back(l.stopper->forecast());        // cached: no second fit
+          l.run.forecasts.push_back(l.stopper->forecast());  // cached: no second fit
           l.run.call_ms.push_back(d.seconds * 1e3);
           const bool fitted = d.rule != cc::StopRule::TooFewPoints && d.rule != cc::StopRule::AtBudget;
           l.run.fitted_call.push_back(fitted);
@@ -353,8 +372,8 @@ int main(int argc, char** argv) {
               cal_add(cal, d.p_better, better(c.y.back(), *target));
               if (log_decisions && !std::isnan(d.p_better)) {
                 char line[512];
-                std::snprintf(line, sizeof line, "%d,%zu,%zu,%.17g,%.17g,%zu,%d,%.6g,%s,%.17g,%.17g,%.17g,%d,%d\n", s, ci, k,
-                              f->last_x, c.x.back(), f->points_cut, f->on_plateau ? 1 : 0, d.p_better,
+                std::snprintf(line, sizeof line, "%d,%zu,%zu,%.17g,%.17g,%zu,%d,%.6g,%s,%.17g,%.17g,%.17g,%d,%d\n", s,
+                              ci, k, f->last_x, c.x.back(), f->points_cut, f->on_plateau ? 1 : 0, d.p_better,
                               cc::to_string(d.rule), c.y[k - 1], c.y.back(), *target,
                               better(c.y.back(), *target) ? 1 : 0, d.stop() ? 1 : 0);
                 out.decisions_csv += line;
@@ -486,24 +505,27 @@ int main(int argc, char** argv) {
       rows.push_back(all);
       cals.push_back(std::move(all_cal));
     }
-    const double total_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+    const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
     // Table.
-    std::printf("es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s (delta %g), plateau patience %g, stop confirmations %zu, max extrapolation %g, cost %s\n",
-                data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads,
-                base.min_points, base.cut_initial_plateau ? "on" : "off", base.plateau_delta, base.plateau_patience,
-                base.stop_confirmations, base.max_extrapolation.value_or(0), cost_name(cost));
-    std::printf("  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
-                fits, total_seconds);
+    std::printf(
+        "es_bench: %s\n  method %s, %zu tasks, %zu curves, %d seed(s), %d thread(s), min_points %zu, plateau cut %s (delta %g), plateau patience %g, stop confirmations %zu, max extrapolation %g, cost %s\n",
+        data.c_str(), method.c_str(), task_names.size(), curves_used.size(), seeds, threads, base.min_points,
+        base.cut_initial_plateau ? "on" : "off", base.plateau_delta, base.plateau_patience, base.stop_confirmations,
+        base.max_extrapolation.value_or(0), cost_name(cost));
+    std::printf(
+        "  %zu fits (decision calls with enough points, made lazily: only as far as some replay ran); %.1f s wall\n",
+        fits, total_seconds);
     const bool many_tasks = task_names.size() > 12;
-    std::printf("%-10s %-44s %9s %8s %10s %10s %9s %9s %9s %8s\n", "threshold", "task", "compute", "speedup",
-                "regret", "regret_rel", "ms_med", "ms_p99", "cpu_med", "stopped");
+    std::printf("%-10s %-44s %9s %8s %10s %10s %9s %9s %9s %8s\n", "threshold", "task", "compute", "speedup", "regret",
+                "regret_rel", "ms_med", "ms_p99", "cpu_med", "stopped");
     for (const auto& r : rows) {
       if (many_tasks && r.task != "all") continue;
       char th[32];
-      if (r.threshold) std::snprintf(th, sizeof th, "%g", *r.threshold);
-      else std::snprintf(th, sizeof th, "never");
+      if (r.threshold)
+        std::snprintf(th, sizeof th, "%g", *r.threshold);
+      else
+        std::snprintf(th, sizeof th, "never");
       std::string task = r.task.size() > 44 ? r.task.substr(r.task.size() - 44) : r.task;
       std::printf("%-10s %-44s %9.4f %8.2f %10.5f %9.3f%% %9.3f %9.3f %9.3f %3zu/%-4zu\n", th, task.c_str(),
                   r.compute_fraction, r.speedup, r.regret, 100 * r.regret_rel, r.overhead_median, r.overhead_p99,
@@ -512,7 +534,8 @@ int main(int argc, char** argv) {
     if (many_tasks) std::printf("  (%zu tasks: per-task rows only in --out JSON)\n", task_names.size());
     for (std::size_t si = 0; si < settings.size(); ++si) {
       if (!settings[si] || std::abs(*settings[si] - 0.05) > 1e-12) continue;
-      std::printf("  calibration of p_better, threshold 0.05 replays (decisions with a target; hit = the final value beat it):\n");
+      std::printf(
+          "  calibration of p_better, threshold 0.05 replays (decisions with a target; hit = the final value beat it):\n");
       std::printf("    %-15s %9s %12s %12s\n", "p_better bin", "decisions", "mean p", "observed");
       for (std::size_t b = 0; b < cals[si].size(); ++b) {
         const CalBin& cb = cals[si][b];
@@ -525,7 +548,8 @@ int main(int argc, char** argv) {
     if (!decisions_path.empty()) {
       std::ofstream dout(decisions_path);
       if (!dout) throw cc::Error("cannot write " + decisions_path);
-      dout << "seed,curve_index,points,last_x,x_final,points_cut,on_plateau,p_better,rule,y_last,y_final,target,hit,stop\n";
+      dout
+          << "seed,curve_index,points,last_x,x_final,points_cut,on_plateau,p_better,rule,y_last,y_final,target,hit,stop\n";
       for (const auto& out : outs) dout << out.decisions_csv;
     }
     if (!out_path.empty()) {
@@ -541,7 +565,8 @@ int main(int argc, char** argv) {
       j["plateau_delta"] = base.plateau_delta;
       j["plateau_patience"] = base.plateau_patience;
       j["stop_confirmations"] = base.stop_confirmations;
-      j["max_extrapolation"] = base.max_extrapolation ? nlohmann::json(*base.max_extrapolation) : nlohmann::json(nullptr);
+      j["max_extrapolation"] =
+          base.max_extrapolation ? nlohmann::json(*base.max_extrapolation) : nlohmann::json(nullptr);
       j["cost"] = cost_name(cost);
       j["tasks"] = task_names.size();
       j["curves"] = curves_used.size();

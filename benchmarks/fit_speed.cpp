@@ -60,8 +60,7 @@ std::vector<Observations> load(const std::string& path, std::size_t n_points, in
     if (static_cast<int>(out.size()) >= k) break;
     if (c.x.size() >= n_points) out.push_back(c.observations(set.higher_is_better).prefix(n_points));
   }
-  if (out.empty())
-    throw InvalidInput(path + " has no curve with at least " + std::to_string(n_points) + " points");
+  if (out.empty()) throw InvalidInput(path + " has no curve with at least " + std::to_string(n_points) + " points");
   return out;
 }
 
@@ -73,8 +72,7 @@ std::string set_label(const std::string& path) {
 }
 
 template <class F>
-void bench_family(const std::vector<Observations>& curves, const char* set_name, const Args& a,
-                  nlohmann::json& cases) {
+void bench_family(const std::vector<Observations>& curves, const char* set_name, const Args& a, nlohmann::json& cases) {
   constexpr int N = F::kNumParams;
   std::vector<double> t_single, t_multi, c_single, c_multi;
   int failures = 0;
@@ -152,8 +150,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (k == "--curves" || k == "--repeats") continue;
-    if (k == "--set20") a.set20 = next();
-    else if (k == "--set50") a.set50 = next();
+    if (k == "--set20")
+      a.set20 = next();
+    else if (k == "--set50")
+      a.set50 = next();
     else if (k == "--data") {
       const std::string dir = next();
       const std::string cifar = "curves/cnn_cifar10_val_error_vs_epoch.json";
@@ -165,9 +165,11 @@ int main(int argc, char** argv) {
     } else if (k == "--families") {
       std::stringstream ss(next());
       for (std::string f; std::getline(ss, f, ',');) a.families.push_back(canonical_family_name(f));
-    } else if (k == "--out") a.out = next();
+    } else if (k == "--out")
+      a.out = next();
     else {
-      std::cerr << "usage: fit_speed [--set20 FILE] [--set50 FILE] [--data DIR] [--curves K] [--repeats R] [--families a,b] [--out FILE]\n";
+      std::cerr
+          << "usage: fit_speed [--set20 FILE] [--set50 FILE] [--data DIR] [--curves K] [--repeats R] [--families a,b] [--out FILE]\n";
       return k == "--help" ? 0 : 2;
     }
   }

@@ -86,9 +86,12 @@ std::string read_text(const std::string& path) {
 std::string fmt_duration(double s) {
   char b[32];
   if (!std::isfinite(s) || s < 0) return "?";
-  if (s < 60) std::snprintf(b, sizeof b, "%.0fs", s);
-  else if (s < 3600) std::snprintf(b, sizeof b, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
-  else std::snprintf(b, sizeof b, "%dh%02dm", static_cast<int>(s) / 3600, (static_cast<int>(s) % 3600) / 60);
+  if (s < 60)
+    std::snprintf(b, sizeof b, "%.0fs", s);
+  else if (s < 3600)
+    std::snprintf(b, sizeof b, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  else
+    std::snprintf(b, sizeof b, "%dh%02dm", static_cast<int>(s) / 3600, (static_cast<int>(s) % 3600) / 60);
   return b;
 }
 
@@ -159,9 +162,8 @@ void write_plots(const std::string& dir, const curvecast::CurveSet& set, const s
           p.band(xt, it->lower, it->upper, colour, "");
           p.line(xt, it->mean, colour,
                  name + ": ll " + curvecast::bench::svg_num(it->ll, 3) + ", mse " +
-                     curvecast::bench::svg_num(it->mse, 3) + ", cover90 " +
-                     curvecast::bench::svg_num(it->cover90, 2) + ", final_ae " +
-                     curvecast::bench::svg_num(it->final_ae, 3));
+                     curvecast::bench::svg_num(it->mse, 3) + ", cover90 " + curvecast::bench::svg_num(it->cover90, 2) +
+                     ", final_ae " + curvecast::bench::svg_num(it->final_ae, 3));
         }
         ++colour;
       }
@@ -181,8 +183,8 @@ void write_plots(const std::string& dir, const curvecast::CurveSet& set, const s
 }
 
 void print_table(const std::vector<curvecast::bench::Aggregate>& aggs) {
-  std::printf("%-7s %-14s %6s %5s %10s %10s %11s %11s %11s %8s %10s %8s\n", "cutoff", "method", "n", "fail",
-              "ll_mean", "ll_median", "mse_mean", "mse_median", "final_ae_mn", "cover90", "sec_median", "floored");
+  std::printf("%-7s %-14s %6s %5s %10s %10s %11s %11s %11s %8s %10s %8s\n", "cutoff", "method", "n", "fail", "ll_mean",
+              "ll_median", "mse_mean", "mse_median", "final_ae_mn", "cover90", "sec_median", "floored");
   double last_cutoff = -1;
   for (const auto& a : aggs) {
     if (last_cutoff >= 0 && a.cutoff != last_cutoff) std::printf("\n");
@@ -210,33 +212,41 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw curvecast::UsageError("lc_bench: " + a + " needs a value");
         return argv[++i];
       };
-      if (a == "--data") data = next();
-      else if (a == "--methods") o.methods = split(next());
+      if (a == "--data")
+        data = next();
+      else if (a == "--methods")
+        o.methods = split(next());
       else if (a == "--cutoffs") {
         o.cutoffs.clear();
         for (const auto& s : split(next())) o.cutoffs.push_back(parse_double(s, "--cutoffs"));
-      } else if (a == "--ids") ids_file = next();
-      else if (a == "--limit") limit = parse_count(next(), "--limit");
-      else if (a == "--sample") sample = parse_count(next(), "--sample");
+      } else if (a == "--ids")
+        ids_file = next();
+      else if (a == "--limit")
+        limit = parse_count(next(), "--limit");
+      else if (a == "--sample")
+        sample = parse_count(next(), "--sample");
       else if (a == "--threads") {
         const auto t = parse_count(next(), "--threads");
         if (t < 1 || t > 1024) throw curvecast::UsageError("lc_bench: --threads must be in 1..1024");
         o.threads = static_cast<int>(t);
-      } else if (a == "--seed") o.seed = parse_count(next(), "--seed");
-      else if (a == "--out") out_file = next();
+      } else if (a == "--seed")
+        o.seed = parse_count(next(), "--seed");
+      else if (a == "--out")
+        out_file = next();
       else if (a == "--time-budget") {
         time_budget = parse_double(next(), "--time-budget");
         if (!(time_budget >= 0) || !std::isfinite(time_budget))
           throw curvecast::UsageError("lc_bench: --time-budget must be finite and >= 0");
-      }
-      else if (a == "--max-points") {
+      } else if (a == "--max-points") {
         max_points = parse_count(next(), "--max-points");
         if (max_points != 0 && max_points < curvecast::kMinMaxPoints)
           throw curvecast::UsageError("lc_bench: --max-points must be 0 or >= 64");
-      }
-      else if (a == "--plots") plots_dir = next();
-      else if (a == "--plot-curves") plot_curves = parse_count(next(), "--plot-curves");
-      else if (a == "--no-progress") progress = false;
+      } else if (a == "--plots")
+        plots_dir = next();
+      else if (a == "--plot-curves")
+        plot_curves = parse_count(next(), "--plot-curves");
+      else if (a == "--no-progress")
+        progress = false;
       else if (a == "--list-methods") {
         for (const auto& n : curvecast::extrapolator_names()) std::printf("%s\n", n.c_str());
         return 0;
@@ -282,8 +292,8 @@ int main(int argc, char** argv) {
       return curvecast::make_extrapolator(m, f);
     };
     const auto t0 = std::chrono::steady_clock::now();
-    const auto cases = curvecast::bench::run(set, selected, o, factory,
-                                             bar ? curvecast::bench::Progress(draw_progress) : curvecast::bench::Progress{});
+    const auto cases = curvecast::bench::run(
+        set, selected, o, factory, bar ? curvecast::bench::Progress(draw_progress) : curvecast::bench::Progress{});
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (bar) std::fprintf(stderr, "\n");
     const auto aggs = curvecast::bench::aggregate(cases, o.cutoffs, o.methods);

@@ -86,8 +86,7 @@ int main(int argc, char** argv) {
   // Numbers are parsed strictly: a malformed one is a UsageError naming the flag.
   auto geti = [&](const char* k, const std::string& d) { return bench::parse_int_count(get(k, d), k); };
   auto getd = [&](const char* k, const std::string& d) { return bench::parse_number(get(k, d), k); };
-  const std::string file =
-      get("--file", bench::bundled("lcpfn_prior/prior_draws_seed1_1000.json"));
+  const std::string file = get("--file", bench::bundled("lcpfn_prior/prior_draws_seed1_1000.json"));
   try {
     const CurveSet set = read_curve_set(file);
     if (mode == "speed") {
@@ -142,8 +141,7 @@ int main(int argc, char** argv) {
           c0 = cpu_seconds();
           try {
             fit_family(fam, obs);
-          } catch (const Error&) {
-          }
+          } catch (const Error&) {}
           ls_ms.push_back(1e3 * (cpu_seconds() - c0));
         }
       }
@@ -172,8 +170,9 @@ int main(int argc, char** argv) {
       const int n = geti("--n", "50"), curve = geti("--curve", "0");
       const int walkers = geti("--walkers", "32"), steps = geti("--steps", "2000");
       const int reps = geti("--reps", "5");
-      const Observations obs =
-          set.curves.at(static_cast<std::size_t>(curve)).observations(set.higher_is_better).prefix(static_cast<std::size_t>(n));
+      const Observations obs = set.curves.at(static_cast<std::size_t>(curve))
+                                   .observations(set.higher_is_better)
+                                   .prefix(static_cast<std::size_t>(n));
       const FitResult ls = fit_family(family, obs);
       const FamilyInfo& fam = find_family(family);
       std::vector<double> t(obs.size()), z(obs.size());
@@ -255,8 +254,8 @@ int main(int argc, char** argv) {
         std::ifstream in(file);
         in >> raw;
       }
-      std::printf("%-16s %6s %6s %9s %9s %11s %8s %7s %6s %9s\n", "method", "cutoff", "cases", "mean_ll",
-                  "median_ll", "mse", "cover90", "floored", "fails", "ms/case");
+      std::printf("%-16s %6s %6s %9s %9s %11s %8s %7s %6s %9s\n", "method", "cutoff", "cases", "mean_ll", "median_ll",
+                  "mse", "cover90", "floored", "fails", "ms/case");
       for (const auto& cs : cut_s) {
         const double f = bench::parse_number(cs, "--cutoffs");
         for (const auto& m : methods) {
@@ -277,7 +276,9 @@ int main(int argc, char** argv) {
               if (m == "oracle")
                 ex = std::make_unique<OracleExtrapolator>(cv.x, raw["curves"][c]["y_true"].get<std::vector<double>>(),
                                                           raw["curves"][c]["sigma"].get<double>());
-              else if (m.rfind("ensemble", 0) == 0 && (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") || a.count("--headroom") || a.count("--extensions"))) {
+              else if (m.rfind("ensemble", 0) == 0 &&
+                       (a.count("--disc") || a.count("--disc-median") || a.count("--disc-sd") || a.count("--coef-sd") ||
+                        a.count("--headroom") || a.count("--extensions"))) {
                 PosteriorOptions po = m == "ensemble" ? PosteriorOptions{} : PosteriorOptions::lcpfn();
                 if (a.count("--disc")) po.discrepancy = getd("--disc", "");
                 if (a.count("--disc-median")) po.discrepancy_median = getd("--disc-median", "");

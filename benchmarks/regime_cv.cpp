@@ -72,19 +72,29 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw curvecast::UsageError("regime_cv: " + a + " needs a value");
         return argv[++i];
       };
-      if (a == "--data") data = next();
-      else if (a == "--out") out = next();
-      else if (a == "--ids") ids_file = next();
-      else if (a == "--cutoffs") cutoffs = parse_list(next(), a);
-      else if (a == "--onset") onset = parse_list(next(), a);
-      else if (a == "--turn") turn = parse_list(next(), a);
-      else if (a == "--sample") sample = curvecast::bench::parse_count(next(), a);
-      else if (a == "--seed") seed = curvecast::bench::parse_count(next(), a);
-      else if (a == "--threads") threads = curvecast::bench::parse_int_count(next(), a);
+      if (a == "--data")
+        data = next();
+      else if (a == "--out")
+        out = next();
+      else if (a == "--ids")
+        ids_file = next();
+      else if (a == "--cutoffs")
+        cutoffs = parse_list(next(), a);
+      else if (a == "--onset")
+        onset = parse_list(next(), a);
+      else if (a == "--turn")
+        turn = parse_list(next(), a);
+      else if (a == "--sample")
+        sample = curvecast::bench::parse_count(next(), a);
+      else if (a == "--seed")
+        seed = curvecast::bench::parse_count(next(), a);
+      else if (a == "--threads")
+        threads = curvecast::bench::parse_int_count(next(), a);
       else if (a == "--help" || a == "-h") {
         std::printf("%s", kUsage);
         return 0;
-      } else throw curvecast::UsageError("regime_cv: unknown option '" + a + "'");
+      } else
+        throw curvecast::UsageError("regime_cv: unknown option '" + a + "'");
     }
     if (data.empty() || out.empty()) throw curvecast::UsageError("regime_cv: --data and --out are required");
     if (threads < 1) throw curvecast::UsageError("regime_cv: --threads must be >= 1");

@@ -42,8 +42,10 @@ int main(int argc, char** argv) {
       std::cerr << "chinchilla_allocation: " << e.what() << "\n";
       return 2;
     }
-    if (a == "--data") data_dir = argv[++i];
-    else if (a == "--resamples" || a == "--level") ++i;
+    if (a == "--data")
+      data_dir = argv[++i];
+    else if (a == "--resamples" || a == "--level")
+      ++i;
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: chinchilla_allocation [COMPUTE_FLOP] [--data DIR] [--resamples R] [--level L]\n";
       return 0;

@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--data") data = next();
-    else if (a == "--curve") curve = next();
+    if (a == "--data")
+      data = next();
+    else if (a == "--curve")
+      curve = next();
     else if (a == "--observe") {
       try {
         observe = static_cast<long>(example::parse_count(next(), a));
@@ -43,8 +45,8 @@ int main(int argc, char** argv) {
         std::cerr << "extrapolate_curve: " << e.what() << "\n";
         return 2;
       }
-    }
-    else if (a == "--method") method = next();
+    } else if (a == "--method")
+      method = next();
     else {
       std::cerr << "usage: extrapolate_curve [--data FILE] [--curve ID|INDEX] [--observe K] [--method NAME]\n";
       return a == "--help" ? 0 : 2;
@@ -52,7 +54,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (!std::ifstream(data).good()) {
-      std::cerr << "extrapolate_curve: cannot read " << data << " (--data FILE: a curve set in the JSON format of "
+      std::cerr << "extrapolate_curve: cannot read " << data
+                << " (--data FILE: a curve set in the JSON format of "
                    "data/README.md)\n";
       return 2;
     }
@@ -77,11 +80,13 @@ int main(int argc, char** argv) {
     }
     const auto p = ex->predict(all.x.back());
     const auto iv = p.interval(0.9);
-    std::printf("final %s at %s = %g: predicted %.4f, 90%% interval [%.4f, %.4f], observed %.4f\n",
-                set.y_name.c_str(), set.x_name.c_str(), all.x.back(), p.mean(), iv.first, iv.second, all.y.back());
+    std::printf("final %s at %s = %g: predicted %.4f, 90%% interval [%.4f, %.4f], observed %.4f\n", set.y_name.c_str(),
+                set.x_name.c_str(), all.x.back(), p.mean(), iv.first, iv.second, all.y.back());
     const auto a = ex->asymptote(0.9);
-    if (a.available) std::printf("levels off at %.4f, 90%% interval [%.4f, %.4f]\n", a.value, a.lower, a.upper);
-    else std::printf("asymptote: %s\n", a.reason.c_str());
+    if (a.available)
+      std::printf("levels off at %.4f, 90%% interval [%.4f, %.4f]\n", a.value, a.lower, a.upper);
+    else
+      std::printf("asymptote: %s\n", a.reason.c_str());
   } catch (const curvecast::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

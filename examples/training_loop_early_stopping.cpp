@@ -57,17 +57,23 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--data") data = next();
-      else if (a == "--runs") runs = static_cast<long>(parse_count(next(), a));
-      else if (a == "--first") first = static_cast<long>(parse_count(next(), a));
-      else if (a == "--method") method = next();
-      else if (a == "--threshold") opt.threshold = parse_number(next(), a);
-      else if (a == "--confirmations") opt.stop_confirmations = static_cast<std::size_t>(parse_count(next(), a));
+      if (a == "--data")
+        data = next();
+      else if (a == "--runs")
+        runs = static_cast<long>(parse_count(next(), a));
+      else if (a == "--first")
+        first = static_cast<long>(parse_count(next(), a));
+      else if (a == "--method")
+        method = next();
+      else if (a == "--threshold")
+        opt.threshold = parse_number(next(), a);
+      else if (a == "--confirmations")
+        opt.stop_confirmations = static_cast<std::size_t>(parse_count(next(), a));
       else if (a == "--max-extrapolation") {
         const double r = parse_number(next(), a);
         if (r != 0) opt.max_extrapolation = r;  // 0: off
-      }
-      else if (a == "--quiet") quiet = true;
+      } else if (a == "--quiet")
+        quiet = true;
       else {
         std::cerr << "usage: training_loop_early_stopping [--data FILE] [--runs N] [--first INDEX] [--method NAME]"
                      " [--threshold P] [--confirmations K] [--max-extrapolation R] [--quiet]\n";
@@ -96,8 +102,8 @@ int main(int argc, char** argv) {
       SimulatedTraining train{&c};
       // One decision object per run; x_final is the run's budget (its last epoch).
       curvecast::EarlyStopper stopper(method, c.x.back(), set.higher_is_better, opt);
-      std::printf("\nrun %ld: %s (budget %s %g), best final so far: %s\n", r + 1, c.id.c_str(), set.x_name.c_str(), c.x.back(),
-                  best_final ? std::to_string(*best_final).c_str() : "none");
+      std::printf("\nrun %ld: %s (budget %s %g), best final so far: %s\n", r + 1, c.id.c_str(), set.x_name.c_str(),
+                  c.x.back(), best_final ? std::to_string(*best_final).c_str() : "none");
       bool stopped = false;
       double last = 0;
       while (!train.done()) {
@@ -117,8 +123,8 @@ int main(int argc, char** argv) {
       epochs_used += static_cast<double>(train.epoch);
       epochs_all += static_cast<double>(c.x.size());
       if (stopped) {
-        std::printf("  stopped after %zu of %zu points (true final %s would have been %.4f)\n", train.epoch,
-                    c.x.size(), set.y_name.c_str(), c.y.back());
+        std::printf("  stopped after %zu of %zu points (true final %s would have been %.4f)\n", train.epoch, c.x.size(),
+                    set.y_name.c_str(), c.y.back());
       } else {
         std::printf("  trained to the end: final %s %.4f\n", set.y_name.c_str(), last);
         if (!best_final || (set.higher_is_better ? last > *best_final : last < *best_final)) best_final = last;

@@ -53,7 +53,7 @@ bool is_posterior(const std::string& m) { return m.rfind("ensemble", 0) == 0 || 
 
 /// A posterior named like the factory's, with options from the bytes.
 std::unique_ptr<MixturePosterior> fuzzed_posterior(const std::string& method, fuzz::Bytes& b, std::uint64_t seed,
-                                                  bool& refit) {
+                                                   bool& refit) {
   PosteriorOptions p = PosteriorOptions::for_method(method);
   const std::uint8_t f1 = b.u8(), f2 = b.u8();
   p.seed = seed;
@@ -156,8 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       prefix.y.pop_back();
       try {
         ex->fit(prefix);
-      } catch (const Error&) {
-      }
+      } catch (const Error&) {}
     }
     ex->fit(obs);
   } catch (const Error& e) {
@@ -190,18 +189,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
       check_predictive(ex->predict(x));
       fuzz::nan_finding("prob_better", ex->prob_better(x, obs.y.back()));
-    } catch (const Error&) {
-    }
+    } catch (const Error&) {}
   }
   try {
     for (const auto& p : ex->predict_many(xs)) check_predictive(p);
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   try {
     const auto paths = ex->sample_curves({xs[0], xs[1], xs[2]}, 4, fo.seed, flags & 4);
     for (Eigen::Index i = 0; i < paths.size(); ++i) fuzz::nan_finding("sample_curves", paths.data()[i]);
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   try {
     const auto a = ex->asymptote(0.9);
     if (a.available) {
@@ -209,8 +205,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::nan_finding("asymptote.lower", a.lower);
       fuzz::nan_finding("asymptote.upper", a.upper);
     }
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   if (flags & 0x10) {  // reach is the heaviest query: only on some inputs
     try {
       const double target = obs.y.front() + (obs.y.back() - obs.y.front()) * (b.u8() / 64.0);
@@ -218,8 +213,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::nan_finding("reach.x", r.x);
       fuzz::nan_finding("reach.x_lower", r.x_lower);
       fuzz::nan_finding("reach.x_upper", r.x_upper);
-    } catch (const Error&) {
-    }
+    } catch (const Error&) {}
   }
   return 0;
 }

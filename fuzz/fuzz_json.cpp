@@ -34,14 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& c : set.curves) {
       try {
         c.observations(set.higher_is_better).validate();
-      } catch (const InvalidInput&) {
-      }
+      } catch (const InvalidInput&) {}
     }
     const nlohmann::json back = set;
     const CurveSet again = parse_curve_set(back.dump());
     if (again.curves.size() != set.curves.size()) std::abort();
-  } catch (const JsonError&) {
-  }
+  } catch (const JsonError&) {}
 
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
@@ -60,7 +58,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::nan_finding("Predictive::prob_better(q05)", p.prob_better(iv.first));
     const nlohmann::json back = p;
     (void)back.get<Predictive>();
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   return 0;
 }

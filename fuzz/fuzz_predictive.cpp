@@ -38,8 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   Predictive p;
   try {
-    p = k == 1 && !(flags & 0x40) ? Predictive(mu[0], sd[0], flags & 0x80)
-                                  : Predictive(w, mu, sd, flags & 0x80);
+    p = k == 1 && !(flags & 0x40) ? Predictive(mu[0], sd[0], flags & 0x80) : Predictive(w, mu, sd, flags & 0x80);
   } catch (const Error&) {
     return 0;
   }
@@ -50,8 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const double lo = (sf & 1) ? -inf : value(b, raw), hi = (sf & 2) ? inf : value(b, raw);
     try {
       p.set_support(lo, hi);
-    } catch (const Error&) {
-    }
+    } catch (const Error&) {}
   }
   fuzz::nan_finding("mean", p.mean());
   fuzz::nan_finding("sd", p.sd());
@@ -68,7 +66,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::nan_finding("log_density", p.log_density(y));
     fuzz::nan_finding("log_density(mean)", p.log_density(p.mean()));
     for (double v : p.sample(4, b.u8())) fuzz::nan_finding("sample", v);
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   return 0;
 }

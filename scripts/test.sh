@@ -6,8 +6,9 @@
 #   scripts/test.sh --sanitize           # also: clang ASan+UBSan build in build-asan/
 #                                        #   (tests and fuzz targets), every test there
 #   scripts/test.sh --fuzz-seconds 45    # also: each fuzz target for 45 s (implies --sanitize)
-#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 40, and warnings
-#                                        #   are errors in the Release build (CURVECAST_WERROR)
+#   scripts/test.sh --all                # what CI runs: --sanitize --fuzz-seconds 40; also checks the
+#                                        #   formatting (scripts/format.sh --check) and makes warnings
+#                                        #   errors in the Release build (CURVECAST_WERROR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitize=0
@@ -23,7 +24,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if [ "$sanitize" = 1 ]; then bash scripts/deps.sh clang-14 libclang-rt-14-dev; else bash scripts/deps.sh; fi
+if [ "$sanitize" = 1 ]; then bash scripts/deps.sh clang-14 libclang-rt-14-dev clang-format-14; else bash scripts/deps.sh; fi
+# With --all (CI) the sources must be formatted (.clang-format).
+if [ "$werror" = ON ]; then bash scripts/format.sh --check; fi
 # The Python module and its pytest suite (python/) build and run with the rest.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCURVECAST_BUILD_PYTHON=ON -DCURVECAST_WERROR=$werror >/dev/null
 cmake --build build -j"$(nproc)"

@@ -39,8 +39,7 @@ class FakeMethod : public curvecast::Extrapolator {
   const Observations& observations() const override { return obs_; }
   Predictive do_predict(double x) const override {
     require_fitted();
-    if (mode_ == Mode::ThrowInPredict && x > obs_.x.back() + 1.5)
-      throw curvecast::FitFailure("prediction blew up");
+    if (mode_ == Mode::ThrowInPredict && x > obs_.x.back() + 1.5) throw curvecast::FitFailure("prediction blew up");
     if (mode_ == Mode::Absurd) return Predictive(1e200, 1.0, false);
     if (mode_ == Mode::Mixture)  // equal-weight N(mu - sigma, (sigma/2)^2) and N(mu + sigma, (sigma/2)^2)
       return Predictive({1, 1}, {mu_ - sigma_, mu_ + sigma_}, {sigma_ / 2, sigma_ / 2}, false);
@@ -52,7 +51,7 @@ class FakeMethod : public curvecast::Extrapolator {
     return Predictive(mu_, sigma_, false);
   }
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t,
-                                bool) const override {
+                                   bool) const override {
     return Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()), mu_);
   }
 
@@ -291,8 +290,8 @@ CATCH_TEST_CASE("aggregation: means and medians over cases, in cutoff then metho
                           "final_ae_mean", "cover90_mean", "seconds_median", "floored"})
     CATCH_CHECK(j.contains(key));
   const auto cj = bench::case_json(rows[3]);
-  for (const char* key : {"curve_id", "cutoff", "method", "ll", "mse", "final_ae", "cover90", "seconds", "failed",
-                          "error", "floored"})
+  for (const char* key :
+       {"curve_id", "cutoff", "method", "ll", "mse", "final_ae", "cover90", "seconds", "failed", "error", "floored"})
     CATCH_CHECK(cj.contains(key));
 }
 
@@ -346,7 +345,8 @@ CATCH_TEST_CASE("every number but timings is independent of the thread count and
     }
     set.curves.push_back(c);
   }
-  const bench::Factory factory = [](const std::string& m, std::uint64_t seed) -> std::unique_ptr<curvecast::Extrapolator> {
+  const bench::Factory factory = [](const std::string& m,
+                                    std::uint64_t seed) -> std::unique_ptr<curvecast::Extrapolator> {
     if (m == "noise") return std::make_unique<FakeMethod>(FakeMethod::Mode::SeededNoise, 0, 1, seed);
     curvecast::FactoryOptions f;
     f.seed = seed;
@@ -371,10 +371,10 @@ CATCH_TEST_CASE("every number but timings is independent of the thread count and
   CATCH_REQUIRE(one.size() == 12 * 2 * 4);
   CATCH_REQUIRE(three.size() == one.size());
   auto same = [](const bench::CaseResult& a, const bench::CaseResult& b) {
-    return a.curve_index == b.curve_index && a.curve_id == b.curve_id && a.cutoff == b.cutoff &&
-           a.method == b.method && a.seed == b.seed && a.n == b.n && a.k == b.k && a.ll == b.ll && a.mse == b.mse &&
-           a.final_ae == b.final_ae && a.cover90 == b.cover90 && a.floored == b.floored && a.failed == b.failed &&
-           a.error == b.error && a.mean == b.mean && a.lower == b.lower && a.upper == b.upper;
+    return a.curve_index == b.curve_index && a.curve_id == b.curve_id && a.cutoff == b.cutoff && a.method == b.method &&
+           a.seed == b.seed && a.n == b.n && a.k == b.k && a.ll == b.ll && a.mse == b.mse && a.final_ae == b.final_ae &&
+           a.cover90 == b.cover90 && a.floored == b.floored && a.failed == b.failed && a.error == b.error &&
+           a.mean == b.mean && a.lower == b.lower && a.upper == b.upper;
   };
   for (std::size_t i = 0; i < one.size(); ++i) CATCH_CHECK(same(one[i], three[i]));
   const auto a1 = bench::aggregate(one, o.cutoffs, o.methods), a3 = bench::aggregate(three, o.cutoffs, o.methods);

@@ -86,12 +86,14 @@ std::vector<Case> cases() {
   for (const std::string& n : extrapolator_names()) {
     FactoryOptions fo;
     fo.seed = 11;
-    out.push_back({n, [n, fo]() { return make_extrapolator(n, fo); }, falling_curve(0.0), {20, 40, 100},
-                   direction_free(n)});
+    out.push_back(
+        {n, [n, fo]() { return make_extrapolator(n, fo); }, falling_curve(0.0), {20, 40, 100}, direction_free(n)});
   }
   out.push_back({"scaling:saturating_power",
                  []() { return std::make_unique<scaling::ScalingLawExtrapolator<scaling::SaturatingPower>>(); },
-                 scaling_data(), {1e22, 1e23, 1e24}, false});
+                 scaling_data(),
+                 {1e22, 1e23, 1e24},
+                 false});
   return out;
 }
 

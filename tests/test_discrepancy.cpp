@@ -92,7 +92,8 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
       for (int j = 0; j < n; ++j) {
         const double si = std::log(t[i] / t[0]), sj = std::log(t[j] / t[0]);
         const double lo = std::min(si, sj), hi = std::max(si, sj);
-        C(i, j) = lambda * lambda * lo + eta * eta * (lo * lo * hi / 2 - lo * lo * lo / 6) + (i == j ? sigma * sigma : 0.0);
+        C(i, j) =
+            lambda * lambda * lo + eta * eta * (lo * lo * hi / 2 - lo * lo * lo / 6) + (i == j ? sigma * sigma : 0.0);
       }
     const Eigen::MatrixXd V = X * Sm * X.transpose() + C / beta;
     Eigen::VectorXd r(n);

@@ -81,9 +81,9 @@ CATCH_TEST_CASE("EarlyStoppingOptions::validate rejects bad values", "[early_sto
 CATCH_TEST_CASE("observe rejects bad points", "[early_stopping]") {
   cc::EarlyStopper s("ls:akaike", 10, false);
   s.observe(1, 0.5);
-  CATCH_CHECK_THROWS_AS(s.observe(1, 0.4), cc::InvalidInput);          // x not increasing
+  CATCH_CHECK_THROWS_AS(s.observe(1, 0.4), cc::InvalidInput);           // x not increasing
   CATCH_CHECK_THROWS_AS(s.observe(2, std::nan("")), cc::InvalidInput);  // NaN
-  CATCH_CHECK_THROWS_AS(s.observe(11, 0.4), cc::InvalidInput);         // beyond x_final
+  CATCH_CHECK_THROWS_AS(s.observe(11, 0.4), cc::InvalidInput);          // beyond x_final
   CATCH_CHECK_THROWS_AS(s.observe(-1, 0.4), cc::InvalidInput);
   CATCH_CHECK(s.observations().size() == 1);  // rejected points are not kept
 }
@@ -222,7 +222,7 @@ CATCH_TEST_CASE("the initial plateau is cut before fitting", "[early_stopping]")
   std::vector<double> mirrored;
   for (double v : flat_then_drop) mirrored.push_back(1 - v);
   CATCH_CHECK(cc::detail::plateau_cut(mirrored, true, 0.05, 5) == 4);
-  CATCH_CHECK(cc::detail::plateau_cut(flat_then_drop, true, 0.05, 5) == 0);  // never "better" upwards
+  CATCH_CHECK(cc::detail::plateau_cut(flat_then_drop, true, 0.05, 5) == 0);    // never "better" upwards
   CATCH_CHECK(cc::detail::plateau_cut({0.7, 0.7, 0.7}, false, 0.05, 5) == 0);  // too short to judge
   // Still on the plateau: nothing is cut (the whole curve is fitted).
   CATCH_CHECK(cc::detail::plateau_cut({0.69, 0.69, 0.69, 0.69, 0.69, 0.69, 0.69}, false, 0.05, 5) == 0);
@@ -304,9 +304,9 @@ CATCH_TEST_CASE("max extrapolation: no decision while x_final is too far beyond 
   CATCH_CHECK(d.rule == cc::StopRule::TooFarAhead);
   CATCH_CHECK(std::string(cc::to_string(d.rule)) == "too-far-ahead");
   CATCH_CHECK(d.reason.find("max_extrapolation") != std::string::npos);
-  CATCH_CHECK(d.p_better < 0.05);           // the numbers are still reported
+  CATCH_CHECK(d.p_better < 0.05);  // the numbers are still reported
   CATCH_CHECK(d.predicted_final > 0.4);
-  s.observe(13, y[12]);                     // 50 / 13 < 4: the ordinary rule applies
+  s.observe(13, y[12]);  // 50 / 13 < 4: the ordinary rule applies
   const cc::Decision d13 = s.decide(0.2);
   CATCH_CHECK(d13.action == cc::StopAction::Stop);
   CATCH_CHECK(d13.rule == cc::StopRule::ProbBelowThreshold);
@@ -490,8 +490,8 @@ CATCH_TEST_CASE("warm and cold decisions agree with the default method", "[early
       vm += (d.predicted_final - mm) * (d.predicted_final - mm) / 3;
     }
     const double sp = std::sqrt(vp), sm = std::sqrt(vm), k = 4 * std::sqrt(1.25);
-    CATCH_INFO("epoch " << e << ": warm p " << a.p_better << " mean " << a.predicted_final << "; cold p " << mp << " +- "
-                        << sp << ", mean " << mm << " +- " << sm);
+    CATCH_INFO("epoch " << e << ": warm p " << a.p_better << " mean " << a.predicted_final << "; cold p " << mp
+                        << " +- " << sp << ", mean " << mm << " +- " << sm);
     CATCH_CHECK(sp < 0.1);
     CATCH_CHECK(std::abs(a.p_better - mp) <= k * sp + 0.01);
     CATCH_CHECK(std::abs(a.predicted_final - mm) <= k * sm + 0.02 * a.predicted_sd);

@@ -46,15 +46,16 @@ double value(double t) {
 }
 }  // namespace
 
-#define CURVECAST_ALL_FAMILIES                                                                  \
-  Pow2, Log2, Exp2, Lin2, Ilog2, Pow3, Exp3, Expd3, Expp3, Vap3, LogPower3, Mmf4, Wbl4, Janoschek4, \
-      Exp4, Pow4, Weibull, Mmf, Janoschek, Hill3, LogLogLinear
+#define CURVECAST_ALL_FAMILIES                                                                                  \
+  Pow2, Log2, Exp2, Lin2, Ilog2, Pow3, Exp3, Expd3, Expp3, Vap3, LogPower3, Mmf4, Wbl4, Janoschek4, Exp4, Pow4, \
+      Weibull, Mmf, Janoschek, Hill3, LogLogLinear
 
 CATCH_TEMPLATE_TEST_CASE("family formula matches hand-checked values", "[families]", CURVECAST_ALL_FAMILIES) {
   using F = TestType;
   const auto it = kHandChecked.find(F::kName);
   CATCH_REQUIRE(it != kHandChecked.end());
-  for (const auto& [x, expected] : it->second) CATCH_CHECK(value<F>(x) == Approx(expected).epsilon(1e-12).margin(1e-14));
+  for (const auto& [x, expected] : it->second)
+    CATCH_CHECK(value<F>(x) == Approx(expected).epsilon(1e-12).margin(1e-14));
 }
 
 CATCH_TEMPLATE_TEST_CASE("family is registered with consistent metadata", "[families]", CURVECAST_ALL_FAMILIES) {
@@ -90,8 +91,8 @@ CATCH_TEMPLATE_TEST_CASE("automatic derivatives match central finite differences
   }
 }
 
-CATCH_TEMPLATE_TEST_CASE("reference shape is monotone, and saturating families approach their asymptote",
-                         "[families]", CURVECAST_ALL_FAMILIES) {
+CATCH_TEMPLATE_TEST_CASE("reference shape is monotone, and saturating families approach their asymptote", "[families]",
+                         CURVECAST_ALL_FAMILIES) {
   using F = TestType;
   const auto p = F::reference_params();
   int sign = 0;

@@ -207,8 +207,10 @@ CATCH_TEST_CASE("direction flag: mirrored data give mirrored predictions", "[lsq
   for (const char* m : {"pow4", "mmf4", "oriented-multi"}) {
     CATCH_INFO(m);
     const bool multi = std::string(m) == "oriented-multi";
-    std::unique_ptr<Extrapolator> a = multi ? std::make_unique<MultiFamilyExtrapolator>(oriented) : make_extrapolator(m);
-    std::unique_ptr<Extrapolator> b = multi ? std::make_unique<MultiFamilyExtrapolator>(oriented) : make_extrapolator(m);
+    std::unique_ptr<Extrapolator> a =
+        multi ? std::make_unique<MultiFamilyExtrapolator>(oriented) : make_extrapolator(m);
+    std::unique_ptr<Extrapolator> b =
+        multi ? std::make_unique<MultiFamilyExtrapolator>(oriented) : make_extrapolator(m);
     a->fit(loss);
     b->fit(acc);
     const Predictive pa = a->predict(120), pb = b->predict(120);

@@ -37,7 +37,8 @@ double mean_tail_ll(const Extrapolator& ex, const Observations& full, std::size_
 
 CATCH_TEST_CASE("LC-PFN prior ensemble on prior curves: calibrated, better than last", "[posterior]") {
   // 20 curves of the bundled LC-PFN prior draws (every 50th), cutoff 20%.
-  const CurveSet set = read_curve_set(std::string(CURVECAST_BUNDLED_DATA_DIR) + "/lcpfn_prior/prior_draws_seed1_1000.json");
+  const CurveSet set =
+      read_curve_set(std::string(CURVECAST_BUNDLED_DATA_DIR) + "/lcpfn_prior/prior_draws_seed1_1000.json");
   double ll = 0, ll_last = 0, covered = 0, points = 0, rhat_ok = 0;
   int curves = 0;
   for (std::size_t c = 0; c < set.curves.size(); c += 50, ++curves) {
@@ -116,7 +117,8 @@ CATCH_TEST_CASE("default prior: any scale and direction, undone in the answers",
         CATCH_CHECK(pb.mean() == Catch::Detail::Approx(500 - 1000 * pa.mean()).epsilon(1e-6));
         CATCH_CHECK(pb.sd() == Catch::Detail::Approx(1000 * pa.sd()).epsilon(1e-6));
         const double y = pa.mean() + 0.5 * pa.sd();
-        CATCH_CHECK(pb.log_density(500 - 1000 * y) == Catch::Detail::Approx(pa.log_density(y) - std::log(1000.0)).margin(1e-6));
+        CATCH_CHECK(pb.log_density(500 - 1000 * y) ==
+                    Catch::Detail::Approx(pa.log_density(y) - std::log(1000.0)).margin(1e-6));
         CATCH_CHECK(pb.prob_better(500 - 1000 * y) == Catch::Detail::Approx(pa.prob_better(y)).margin(1e-9));
       }
       // Tail predictions are sensible: within the last value +- 0.1.
@@ -155,7 +157,8 @@ CATCH_TEST_CASE("default prior: a detected bound is respected and widens early e
   Observations slow;
   slow.higher_is_better = false;
   detail::Rng rng(3);
-  for (int i = 1; i <= 40; ++i) slow.push_back(i, 0.17 + 0.7 / std::sqrt(static_cast<double>(i)) + 0.005 * rng.normal());
+  for (int i = 1; i <= 40; ++i)
+    slow.push_back(i, 0.17 + 0.7 / std::sqrt(static_cast<double>(i)) + 0.005 * rng.normal());
   PosteriorOptions so;
   so.seed = 2;
   PosteriorExtrapolator c(so);
@@ -314,7 +317,8 @@ CATCH_TEST_CASE("joint draws of the future curve", "[posterior]") {
   const double corr = (a * b).mean() / std::sqrt((a * a).mean() * (b * b).mean());
   CATCH_CHECK(corr > 0.95);
   // Draws agree with the marginal predictive mean (noise-free draws, same mean).
-  CATCH_CHECK(d1.col(3).mean() == Catch::Detail::Approx(ex.predict(100).mean()).margin(4 * ex.predict(100).sd() / std::sqrt(2000.0)));
+  CATCH_CHECK(d1.col(3).mean() ==
+              Catch::Detail::Approx(ex.predict(100).mean()).margin(4 * ex.predict(100).sd() / std::sqrt(2000.0)));
   // With noise the spread grows.
   const Eigen::MatrixXd dn = ex.sample_curves(xs, 2000, 9, true);
   const Eigen::ArrayXd c = dn.col(0).array() - dn.col(0).mean();

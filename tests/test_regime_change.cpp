@@ -118,8 +118,9 @@ CATCH_TEST_CASE("regime changes: an upturn in the data is followed", "[posterior
   CATCH_CHECK(p.prob_better(o.y.back()) < 0.75);
 }
 
-CATCH_TEST_CASE("early stopping with the default method: a run on a chance-level plateau is not stopped with high confidence",
-                "[early_stopping][regime]") {
+CATCH_TEST_CASE(
+    "early stopping with the default method: a run on a chance-level plateau is not stopped with high confidence",
+    "[early_stopping][regime]") {
   // TaskSet's plateau-then-learn run: 5 evaluations at ln 2 out of 51; the best
   // final loss so far is 0.45.
   EarlyStoppingOptions so;
@@ -132,8 +133,9 @@ CATCH_TEST_CASE("early stopping with the default method: a run on a chance-level
   CATCH_CHECK_FALSE(d.stop());
 }
 
-CATCH_TEST_CASE("posterior options by factory name: ensemble has regime changes, ensemble:smooth and ensemble:lcpfn none",
-                "[posterior][regime]") {
+CATCH_TEST_CASE(
+    "posterior options by factory name: ensemble has regime changes, ensemble:smooth and ensemble:lcpfn none",
+    "[posterior][regime]") {
   const PosteriorOptions e = PosteriorOptions::for_method("ensemble");
   CATCH_CHECK(e.onset_rate > 0);
   CATCH_CHECK(e.turn_rate > 0);

@@ -283,7 +283,8 @@ CATCH_TEST_CASE("a time budget bounds posterior fits and is flagged", "[reliabil
   }
 }
 
-CATCH_TEST_CASE("a posterior the budget does not cut is bit-identical to one without", "[reliability][determinism][posterior]") {
+CATCH_TEST_CASE("a posterior the budget does not cut is bit-identical to one without",
+                "[reliability][determinism][posterior]") {
   const Observations obs = power_curve(25, 1, 25, 1.0, 0.02, 33);
   for (PosteriorOptions o : {PosteriorOptions{}, PosteriorOptions::single("pow3")}) {
     o.seed = 9;
@@ -360,7 +361,8 @@ CATCH_TEST_CASE("same seed, same output across threads and runs", "[reliability]
 
 // ---- Extreme inputs from the fuzz targets (see docs/reliability.md) ----
 
-CATCH_TEST_CASE("a predictive rejects sds beyond 1e300 and its quantiles stay finite at the limit", "[reliability][extreme]") {
+CATCH_TEST_CASE("a predictive rejects sds beyond 1e300 and its quantiles stay finite at the limit",
+                "[reliability][extreme]") {
   // A mixture with sd 1.72e308 would make the quantile search overflow
   // (lo = -inf, hi = +inf, mid = NaN): means and sds beyond 1e300 are
   // rejected, like observations beyond 1e300.
@@ -384,7 +386,8 @@ CATCH_TEST_CASE("mixture weights near DBL_MAX are normalised without overflow", 
   CATCH_CHECK(p.sd() > 0);
 }
 
-CATCH_TEST_CASE("least squares: an x beyond a family's domain is InvalidInput for predict and sample_curves", "[reliability][extreme]") {
+CATCH_TEST_CASE("least squares: an x beyond a family's domain is InvalidInput for predict and sample_curves",
+                "[reliability][extreme]") {
   // loglog_linear = ln(a ln x + b) fitted with a < 0 to a falling curve is
   // undefined (log of a negative number) far out: predict() and
   // sample_curves() both reject such an x (InvalidInput) rather than return NaN.
@@ -402,7 +405,8 @@ CATCH_TEST_CASE("least squares: an x beyond a family's domain is InvalidInput fo
   CATCH_CHECK(near.allFinite());
 }
 
-CATCH_TEST_CASE("mcmc:<family> raises too few walkers to an even count valid for its dimension", "[reliability][extreme]") {
+CATCH_TEST_CASE("mcmc:<family> raises too few walkers to an even count valid for its dimension",
+                "[reliability][extreme]") {
   // Single-family posteriors raise the walker count to the sampler's minimum
   // for their dimension D = params + 1: max(walkers, 2D + 2), which is even,
   // so valid options (walkers = 10, even) fit for odd D too (pow4: D = 5).
@@ -422,16 +426,18 @@ CATCH_TEST_CASE("mcmc:<family> raises too few walkers to an even count valid for
   }
 }
 
-CATCH_TEST_CASE("a posterior's sample_curves falls back to the last observation beyond a family's domain, as predict does", "[reliability][extreme]") {
+CATCH_TEST_CASE(
+    "a posterior's sample_curves falls back to the last observation beyond a family's domain, as predict does",
+    "[reliability][extreme]") {
   // mcmc:loglog_linear (ln(a ln x + b)) on a falling curve draws a < 0,
   // undefined far beyond the data: predict() and sample_curves() fall back to
   // the last observation for such draws (sample_curves plus the discrepancy
   // walk), never NaN. The curve is one the fuzz_fit target generated.
-  const Observations obs({1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 17},
-                         {0.89996337890625, 0.6363525390625, 0.51959228515625, 0.449981689453125, 0.4024658203125,
-                          0.367401123046875, 0.27056884765625, 0.27056884765625, 0.27056884765625,
-                          0.27056884765625, 0.27056884765625, 0.27056884765625},
-                         false);
+  const Observations obs(
+      {1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 17},
+      {0.89996337890625, 0.6363525390625, 0.51959228515625, 0.449981689453125, 0.4024658203125, 0.367401123046875,
+       0.27056884765625, 0.27056884765625, 0.27056884765625, 0.27056884765625, 0.27056884765625, 0.27056884765625},
+      false);
   PosteriorOptions o = PosteriorOptions::single("loglog_linear");
   o.seed = 7;
   o.burn_in = 100;

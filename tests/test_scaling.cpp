@@ -55,8 +55,7 @@ cs::ScalingData synthetic(const std::vector<double>& p, const std::vector<std::v
 std::vector<std::vector<double>> chinchilla_design() {
   std::vector<std::vector<double>> xs;
   for (double ln = std::log(5e7); ln <= std::log(2e10); ln += 0.35)
-    for (double ratio : {2.0, 5.0, 10.0, 20.0, 40.0, 100.0, 300.0})
-      xs.push_back({std::exp(ln), ratio * std::exp(ln)});
+    for (double ratio : {2.0, 5.0, 10.0, 20.0, 40.0, 100.0, 300.0}) xs.push_back({std::exp(ln), ratio * std::exp(ln)});
   return xs;
 }
 
@@ -74,8 +73,8 @@ CATCH_TEST_CASE("scaling laws: Jet gradients match finite differences", "[scalin
   check_gradient<cs::Kaplan>({std::log(6.4e13), std::log(1.8e13), 0.076, 0.103}, {1e9, 2e10}, cs::Space::Log);
   check_gradient<cs::OverTraining>({1.84, 166.2, 366.7, -0.273}, {4e8, 20}, cs::Space::Raw);
   check_gradient<cs::SaturatingPower>({1.7, 400, 0.34}, {3e9}, cs::Space::Log);
-  check_gradient<cs::Bnsl<1>>({0.413885, 2.277272, 0.0550774, 5.662906, 612.5836, 0.059193}, {700},
-                              cs::Space::Log1p, 1e-4);
+  check_gradient<cs::Bnsl<1>>({0.413885, 2.277272, 0.0550774, 5.662906, 612.5836, 0.059193}, {700}, cs::Space::Log1p,
+                              1e-4);
   check_gradient<cs::Bnsl<2>>({0.1, 2, 0.1, 0.5, 100, 0.3, 1.0, 1000, 0.5}, {300}, cs::Space::Raw);
   check_gradient<cs::Sigmoid>({0.1, 1.3, -2}, {1.5}, cs::Space::Raw);
   check_gradient<cs::ExpPower>({10, 0.5}, {1e21}, cs::Space::Raw);
@@ -113,7 +112,8 @@ CATCH_TEST_CASE("scaling laws: shapes", "[scaling][laws]") {
   // Chinchilla's LSE form equals E + A/N^alpha + B/D^beta.
   const std::vector<double> p{6.16925, 7.67016, 0.59731, 0.34731, 0.36717};
   const double x[2] = {70e9, 1.4e12};
-  const double direct = std::exp(p[2]) + std::exp(p[0]) * std::pow(x[0], -p[3]) + std::exp(p[1]) * std::pow(x[1], -p[4]);
+  const double direct =
+      std::exp(p[2]) + std::exp(p[0]) * std::pow(x[0], -p[3]) + std::exp(p[1]) * std::pow(x[1], -p[4]);
   CATCH_CHECK(cs::Chinchilla::predict<double>(p.data(), x) == Approx(direct).epsilon(1e-13));
   CATCH_CHECK(cs::Chinchilla::predict<double>(p.data(), x) == Approx(1.9734).margin(1e-3));
   // Kaplan: the published constants give the documented closed form.
@@ -161,7 +161,8 @@ CATCH_TEST_CASE("scaling laws: shapes", "[scaling][laws]") {
   double c1 = 1e18, c2 = 1e21;
   const double l1 = std::log(-std::log(cs::ExpPower::predict<double>(ep, &c1)));
   const double l2 = std::log(-std::log(cs::ExpPower::predict<double>(ep, &c2)));
-  CATCH_CHECK((l2 - l1) / (std::log(c2) - std::log(c1)) == Approx(-0.6).epsilon(1e-8));  // round trip through exp(-exp(.)) near 1
+  CATCH_CHECK((l2 - l1) / (std::log(c2) - std::log(c1)) ==
+              Approx(-0.6).epsilon(1e-8));  // round trip through exp(-exp(.)) near 1
   // COD cluster law: tends to g + (1 - g) e^-c for large C.
   const double cp[4] = {0.25, 50, 0.2, 0.1};
   double big = 1e60;
@@ -222,8 +223,8 @@ CATCH_TEST_CASE("fit_law recovers the other families from synthetic data", "[sca
   }
   {
     const std::vector<double> t{1.7, 400, 0.34};
-    const auto f = cs::fit_law<cs::SaturatingPower>(
-        synthetic<cs::SaturatingPower>(t, one_input_design(1e6, 1e11, 20), 0, 1), o);
+    const auto f =
+        cs::fit_law<cs::SaturatingPower>(synthetic<cs::SaturatingPower>(t, one_input_design(1e6, 1e11, 20), 0, 1), o);
     for (int k = 0; k < 3; ++k) CATCH_CHECK(f.params[k] == Approx(t[k]).epsilon(1e-5));
   }
   {
@@ -245,8 +246,7 @@ CATCH_TEST_CASE("fit_law recovers the other families from synthetic data", "[sca
   {
     const std::vector<double> t{0.25, 30, 0.1, 0.2};
     o.starts = {{0.2, 20, 0.15, 0.1}, {0.3, 40, 0.08, 0.3}};
-    const auto f =
-        cs::fit_law<cs::CodCluster>(synthetic<cs::CodCluster>(t, one_input_design(1e15, 1e25, 25), 0, 1), o);
+    const auto f = cs::fit_law<cs::CodCluster>(synthetic<cs::CodCluster>(t, one_input_design(1e15, 1e25, 25), 0, 1), o);
     for (int k = 0; k < 4; ++k) CATCH_CHECK(f.params[k] == Approx(t[k]).epsilon(1e-4));
   }
   {
@@ -325,7 +325,8 @@ CATCH_TEST_CASE("compute-optimal allocation", "[scaling][allocation]") {
   const double C = 5.88e23;
   const double n = cs::optimal_params(p, C), dd = cs::optimal_tokens(p, C);
   CATCH_CHECK(6 * n * dd == Approx(C).epsilon(1e-12));
-  CATCH_CHECK(cs::tokens_per_param(p, C) == Approx(18.38).margin(0.01));  // docs/references.md, Scaling laws: about 18.3
+  CATCH_CHECK(cs::tokens_per_param(p, C) ==
+              Approx(18.38).margin(0.01));  // docs/references.md, Scaling laws: about 18.3
   CATCH_CHECK(cs::exponent_a(p) == Approx(0.5126).margin(1e-4));
   CATCH_CHECK(cs::exponent_a(p) + cs::exponent_b(p) == Approx(1.0));
   // N_opt minimises the loss along 6 N D = C.

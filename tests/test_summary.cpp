@@ -126,8 +126,7 @@ CATCH_TEST_CASE("the summary's bad input and fallbacks", "[summary][bad_input]")
     LeastSquaresExtrapolator ex("pow3");
     ex.fit(huge);
     CATCH_CHECK(std::isfinite(ex.predict(3000).mean()));
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   // Options.
   FitOptions fo;
   fo.max_points = 10;
@@ -141,13 +140,16 @@ CATCH_TEST_CASE("the summary's bad input and fallbacks", "[summary][bad_input]")
   // Bad points in a long curve are still rejected by every method.
   Observations bad = noisy_power_law(1000, 0.01, 2);
   bad.y[700] = std::numeric_limits<double>::quiet_NaN();
-  for (const char* m : {"pow4", "ls:akaike", "ensemble"}) CATCH_CHECK_THROWS_AS(make_extrapolator(m)->fit(bad), InvalidInput);
+  for (const char* m : {"pow4", "ls:akaike", "ensemble"})
+    CATCH_CHECK_THROWS_AS(make_extrapolator(m)->fit(bad), InvalidInput);
   bad.y[700] = 0.5;
   bad.x[700] = bad.x[699];
-  for (const char* m : {"pow4", "ls:akaike", "ensemble"}) CATCH_CHECK_THROWS_AS(make_extrapolator(m)->fit(bad), InvalidInput);
+  for (const char* m : {"pow4", "ls:akaike", "ensemble"})
+    CATCH_CHECK_THROWS_AS(make_extrapolator(m)->fit(bad), InvalidInput);
 }
 
-CATCH_TEST_CASE("a least-squares fit to the summary equals the exact fit where the summary is exact", "[summary][lsq]") {
+CATCH_TEST_CASE("a least-squares fit to the summary equals the exact fit where the summary is exact",
+                "[summary][lsq]") {
   // log2 = -a ln x + b is linear in ln x: the summarised problem is the exact one.
   const Observations o = noisy_log_line(5000, 0.01, 4);
   FitOptions exact;
@@ -164,7 +166,8 @@ CATCH_TEST_CASE("a least-squares fit to the summary equals the exact fit where t
     CATCH_CHECK(rel(std::sqrt(a.covariance(k, k)), std::sqrt(b.covariance(k, k))) < 1e-6);
 }
 
-CATCH_TEST_CASE("the posterior's likelihood of a summary equals the exact one where the summary is exact", "[summary][posterior]") {
+CATCH_TEST_CASE("the posterior's likelihood of a summary equals the exact one where the summary is exact",
+                "[summary][posterior]") {
   // pow3 with alpha = e^-12 makes t^-alpha linear in ln t to ~1e-10: the basis
   // is then linear in ln t inside every bin, and so is the summary's error.
   const Observations o = noisy_log_line(4000, 0.02, 9);

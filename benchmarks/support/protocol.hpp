@@ -91,8 +91,7 @@ inline std::uint64_t stable_hash(const std::string& s) {
 }
 
 /// The seed of one case, from the run seed and (curve index in the set, cutoff, method).
-inline std::uint64_t case_seed(std::uint64_t seed, std::size_t curve_index, double cutoff,
-                               const std::string& method) {
+inline std::uint64_t case_seed(std::uint64_t seed, std::size_t curve_index, double cutoff, const std::string& method) {
   const auto cutoff_key = static_cast<std::uint64_t>(std::llround(cutoff * 1e9));
   std::uint64_t s = detail::derive_seed(seed, static_cast<std::uint64_t>(curve_index));
   s = detail::derive_seed(s, cutoff_key);
@@ -101,11 +100,11 @@ inline std::uint64_t case_seed(std::uint64_t seed, std::size_t curve_index, doub
 
 /// Scores of one case's tail, and the per-point summaries (for plots).
 struct TailScores {
-  double ll = 0;        ///< mean over tail points of max(log p(y_i), -50)
-  double mse = 0;       ///< mean over tail points of (mean_i - y_i)^2
-  double final_ae = 0;  ///< |mean - y| at the last point
-  double cover90 = 0;   ///< fraction of tail points inside the central 90% interval
-  int floored = 0;      ///< tail points whose log density hit the floor
+  double ll = 0;                           ///< mean over tail points of max(log p(y_i), -50)
+  double mse = 0;                          ///< mean over tail points of (mean_i - y_i)^2
+  double final_ae = 0;                     ///< |mean - y| at the last point
+  double cover90 = 0;                      ///< fraction of tail points inside the central 90% interval
+  int floored = 0;                         ///< tail points whose log density hit the floor
   std::vector<double> mean, lower, upper;  ///< per tail point: mean and central 90% interval
 };
 
@@ -158,7 +157,7 @@ struct CaseResult {
   double ll = kLogDensityFloor, mse = 0, final_ae = 0, cover90 = 0, seconds = 0;
   int floored = 0;
   bool failed = false;
-  std::string error;  ///< the failure's message (empty when not failed)
+  std::string error;                       ///< the failure's message (empty when not failed)
   std::vector<double> mean, lower, upper;  ///< per tail point (failure: mean = last value, no interval)
 };
 

@@ -34,11 +34,13 @@ namespace curvecast::bench {
 
 /// Options of a benchmark run.
 struct RunOptions {
+  // clang-format off
   std::vector<std::string> methods{"last", "pow4", "mmf4", "ls:akaike"};  ///< methods by factory name (distinct, non-empty)
   std::vector<double> cutoffs{0.1, 0.2, 0.4, 0.8};                       ///< cutoff fractions, each in (0, 1), distinct
   std::uint64_t seed = 0;                                                ///< run seed (per-case seeds derive from it)
   int threads = 1;                                                       ///< worker threads (>= 1); each case runs on one
   double progress_interval = 0.2;                                        ///< seconds between progress callbacks (> 0)
+  // clang-format on
 
   void validate() const {
     auto bad = [](const std::string& w) { throw InvalidOptions("curvecast: bench::RunOptions: " + w); };
@@ -65,8 +67,7 @@ struct RunOptions {
 /// Throws UsageError for ids that are not in the set (a typo would silently
 /// shrink the run otherwise).
 inline std::vector<std::size_t> select_curves(const CurveSet& set, const std::vector<std::string>& ids,
-                                              std::size_t limit = 0, std::size_t sample = 0,
-                                              std::uint64_t seed = 0) {
+                                              std::size_t limit = 0, std::size_t sample = 0, std::uint64_t seed = 0) {
   std::vector<std::size_t> out;
   if (ids.empty()) {
     for (std::size_t i = 0; i < set.curves.size(); ++i) out.push_back(i);
@@ -84,7 +85,8 @@ inline std::vector<std::size_t> select_curves(const CurveSet& set, const std::ve
       for (const auto& id : want)
         if (!seen.count(id) && shown++ < 5) missing += (missing.empty() ? "'" : ", '") + id + "'";
       throw UsageError("curvecast: " + std::to_string(want.size() - seen.size()) +
-                       " curve id(s) not in the curve set: " + missing + (want.size() - seen.size() > 5 ? ", ..." : ""));
+                       " curve id(s) not in the curve set: " + missing +
+                       (want.size() - seen.size() > 5 ? ", ..." : ""));
     }
   }
   if (sample > 0 && sample < out.size()) {
@@ -159,8 +161,8 @@ inline std::vector<CaseResult> run(const CurveSet& set, const std::vector<std::s
       const std::size_t i = next.fetch_add(1);
       if (i >= plan.size()) break;
       const CaseSpec& c = plan[i];
-      out[i] = run_case(set.curves[c.curve_index], set.higher_is_better, c.curve_index, c.cutoff,
-                        o.methods[c.method], o.seed, factory);
+      out[i] = run_case(set.curves[c.curve_index], set.higher_is_better, c.curve_index, c.cutoff, o.methods[c.method],
+                        o.seed, factory);
       if (done.fetch_add(1) + 1 == plan.size()) {
         std::lock_guard<std::mutex> lk(mu);
         cv.notify_all();
@@ -168,7 +170,8 @@ inline std::vector<CaseResult> run(const CurveSet& set, const std::vector<std::s
     }
   };
   const auto t0 = std::chrono::steady_clock::now();
-  const std::size_t nthreads = std::min<std::size_t>(static_cast<std::size_t>(o.threads), std::max<std::size_t>(plan.size(), 1));
+  const std::size_t nthreads =
+      std::min<std::size_t>(static_cast<std::size_t>(o.threads), std::max<std::size_t>(plan.size(), 1));
   std::vector<std::thread> pool;
   for (std::size_t t = 0; t < nthreads; ++t) pool.emplace_back(worker);
   {
@@ -176,11 +179,13 @@ inline std::vector<CaseResult> run(const CurveSet& set, const std::vector<std::s
     while (done.load() < plan.size()) {
       cv.wait_for(lk, std::chrono::duration<double>(o.progress_interval));
       if (progress && done.load() < plan.size())
-        progress(done.load(), plan.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        progress(done.load(), plan.size(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
   }
   for (auto& t : pool) t.join();
-  if (progress) progress(plan.size(), plan.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (progress)
+    progress(plan.size(), plan.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return out;
 }
 

@@ -26,7 +26,8 @@ namespace curvecast::bench {
 
 /// Colour of series `i` (a fixed, colour-blind-friendly cycle); i < 0 is black.
 inline std::string svg_colour(int i) {
-  static const char* kCycle[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"};
+  static const char* kCycle[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                 "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F"};
   if (i < 0) return "#000000";
   return kCycle[static_cast<std::size_t>(i) % (sizeof(kCycle) / sizeof(kCycle[0]))];
 }
@@ -101,8 +102,10 @@ class SvgPlot {
     if (!(y1 >= y0)) y0 = 0, y1 = 1;
     if (ylim_) std::tie(y0, y1) = *ylim_;
     if (x1 == x0) {
-      if (logx_) x0 /= 2, x1 *= 2;
-      else x0 -= 0.5, x1 += 0.5;
+      if (logx_)
+        x0 /= 2, x1 *= 2;
+      else
+        x0 -= 0.5, x1 += 0.5;
     }
     if (y1 == y0) y0 -= 0.5 * std::max(std::abs(y0), 1e-12), y1 += 0.5 * std::max(std::abs(y1), 1e-12);
     if (logx_) {
@@ -121,7 +124,8 @@ class SvgPlot {
     }
     const double L = 78, R = w_ - 20, T = subtitle_.empty() ? 46 : 62, B = h_ - 56;
     auto tx = [&](double x) {
-      const double u = logx_ ? (std::log10(x) - std::log10(x0)) / (std::log10(x1) - std::log10(x0)) : (x - x0) / (x1 - x0);
+      const double u =
+          logx_ ? (std::log10(x) - std::log10(x0)) / (std::log10(x1) - std::log10(x0)) : (x - x0) / (x1 - x0);
       return L + u * (R - L);
     };
     auto ty = [&](double y) { return B - (y - y0) / (y1 - y0) * (B - T); };
@@ -134,16 +138,16 @@ class SvgPlot {
     const double legend_h = rows > 0 ? 14 + 16 * static_cast<double>(rows) : 0;
     const double H = h_ + legend_h;
     std::ostringstream o;
-    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w_ << "\" height=\"" << H << "\" viewBox=\"0 0 "
-      << w_ << " " << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w_ << "\" height=\"" << H << "\" viewBox=\"0 0 " << w_
+      << " " << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    o << "<defs><clipPath id=\"plotarea\"><rect x=\"" << L << "\" y=\"" << T << "\" width=\"" << R - L
-      << "\" height=\"" << B - T << "\"/></clipPath></defs>\n";
+    o << "<defs><clipPath id=\"plotarea\"><rect x=\"" << L << "\" y=\"" << T << "\" width=\"" << R - L << "\" height=\""
+      << B - T << "\"/></clipPath></defs>\n";
     o << "<text x=\"" << (L + R) / 2 << "\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">"
       << svg_escape(title_) << "</text>\n";
     if (!subtitle_.empty())
-      o << "<text x=\"" << (L + R) / 2 << "\" y=\"38\" text-anchor=\"middle\" font-size=\"12\">" << svg_escape(subtitle_)
-        << "</text>\n";
+      o << "<text x=\"" << (L + R) / 2 << "\" y=\"38\" text-anchor=\"middle\" font-size=\"12\">"
+        << svg_escape(subtitle_) << "</text>\n";
     // Grid and ticks.
     for (double v : ticks(y0, y1, false)) {
       o << "<line x1=\"" << L << "\" x2=\"" << R << "\" y1=\"" << ty(v) << "\" y2=\"" << ty(v)
@@ -202,7 +206,8 @@ class SvgPlot {
       std::size_t longest = 0;
       for (const auto* it : labelled) longest = std::max(longest, it->label.size());
       for (const auto& n : notes_) longest = std::max(longest, n.size());
-      const double bw = std::min(34 + 6.4 * static_cast<double>(longest), w_ - L - 4), bh = 8 + 16 * static_cast<double>(rows);
+      const double bw = std::min(34 + 6.4 * static_cast<double>(longest), w_ - L - 4),
+                   bh = 8 + 16 * static_cast<double>(rows);
       const double bx = L, by = h_ + 2;
       o << "<rect x=\"" << bx << "\" y=\"" << by << "\" width=\"" << bw << "\" height=\"" << bh
         << "\" fill=\"white\" fill-opacity=\"0.88\" stroke=\"#999\"/>\n";
@@ -214,11 +219,13 @@ class SvgPlot {
             << "\" fill-opacity=\"0.25\" stroke=\"" << c << "\" stroke-opacity=\"0.5\"/>\n";
         else if (it->kind == Kind::Line)
           o << "<line x1=\"" << bx + 6 << "\" x2=\"" << bx + 26 << "\" y1=\"" << yy - 4 << "\" y2=\"" << yy - 4
-            << "\" stroke=\"" << c << "\" stroke-width=\"2\"" << (it->flag ? " stroke-dasharray=\"6,4\"" : "") << "/>\n";
+            << "\" stroke=\"" << c << "\" stroke-width=\"2\"" << (it->flag ? " stroke-dasharray=\"6,4\"" : "")
+            << "/>\n";
         else
           o << "<circle cx=\"" << bx + 16 << "\" cy=\"" << yy - 4 << "\" r=\"3\" fill=\"" << (it->flag ? "white" : c)
             << "\" stroke=\"" << c << "\"/>\n";
-        o << "<text x=\"" << bx + 30 << "\" y=\"" << yy << "\" font-size=\"11\">" << svg_escape(it->label) << "</text>\n";
+        o << "<text x=\"" << bx + 30 << "\" y=\"" << yy << "\" font-size=\"11\">" << svg_escape(it->label)
+          << "</text>\n";
         yy += 16;
       }
       for (const auto& n : notes_) {

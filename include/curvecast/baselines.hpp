@@ -58,7 +58,7 @@ class LastValueExtrapolator : public Extrapolator {
     return Predictive(obs_.y.back(), sd_, obs_.higher_is_better);
   }
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
-                                bool with_noise = false) const override {
+                                   bool with_noise = false) const override {
     detail::Rng rng(seed);
     Eigen::MatrixXd out = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(draws),
                                                     static_cast<Eigen::Index>(xs.size()), obs_.y.back());

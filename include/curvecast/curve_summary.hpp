@@ -57,14 +57,14 @@ inline constexpr std::size_t kMinSummaryPoints = 8;
 
 /// A curve summarised into weighted points (raw units, x strictly increasing).
 struct CurveSummary {
-  std::vector<double> x;    ///< the summary's points: x
-  std::vector<double> y;    ///< their y (on each bin's least-squares line in ln x)
-  std::vector<double> w;    ///< their weights: the number of original points each stands for (sum = count)
-  std::vector<double> ss;   ///< each point's share of its bin's scatter about the bin's line (raw units squared)
-  std::vector<double> pos;  ///< mean index (0-based) of the original points each stands for
-  double ss_total = 0;      ///< sum of ss: the scatter the weighted points do not carry
-  std::size_t count = 0;    ///< original points summarised
-  std::size_t bins = 0;     ///< bins used
+  std::vector<double> x;       ///< the summary's points: x
+  std::vector<double> y;       ///< their y (on each bin's least-squares line in ln x)
+  std::vector<double> w;       ///< their weights: the number of original points each stands for (sum = count)
+  std::vector<double> ss;      ///< each point's share of its bin's scatter about the bin's line (raw units squared)
+  std::vector<double> pos;     ///< mean index (0-based) of the original points each stands for
+  double ss_total = 0;         ///< sum of ss: the scatter the weighted points do not carry
+  std::size_t count = 0;       ///< original points summarised
+  std::size_t bins = 0;        ///< bins used
   std::size_t max_points = 0;  ///< the summariser's max_points (a method uses a summary made with its own)
   std::size_t size() const { return x.size(); }
 };
@@ -76,8 +76,7 @@ class CurveSummariser {
  public:
   /// max_points >= kMinMaxPoints: the summary has at most max_points / 4 points.
   explicit CurveSummariser(std::size_t max_points = kDefaultMaxPoints) : max_points_(max_points), cap_(max_points / 8) {
-    if (max_points < kMinMaxPoints)
-      throw InvalidOptions("curvecast: CurveSummariser: max_points must be >= 64");
+    if (max_points < kMinMaxPoints) throw InvalidOptions("curvecast: CurveSummariser: max_points must be >= 64");
   }
 
   std::size_t max_points() const { return max_points_; }
@@ -130,7 +129,7 @@ class CurveSummariser {
         continue;
       }
       const double b = c.cuy / c.cuu, rest = c.cyy - b * c.cuy;  // scatter about the bin's line
-      if (!std::isfinite(rest)) return std::nullopt;                // beyond double range
+      if (!std::isfinite(rest)) return std::nullopt;             // beyond double range
       const double half = std::max(0.0, rest) / 2;
       emit(s, xm, c.my - b * sd, n / 2, half, pos);
       emit(s, xp, c.my + b * sd, n / 2, half, pos);

@@ -23,6 +23,7 @@ namespace curvecast {
 
 /// What a sampler reports next to its draws.
 struct SamplerDiagnostics {
+  // clang-format off
   double acceptance_fraction = 0;  ///< mean over walkers of accepted / proposed moves
   double autocorr_time = 0;        ///< integrated autocorrelation time (steps) of the monitored quantity
   double split_rhat = 0;           ///< split R-hat of the monitored quantity (walkers as chains)
@@ -35,6 +36,7 @@ struct SamplerDiagnostics {
   double seconds = 0;              ///< wall time of the sampling (fit) stage
   bool warm_started = false;       ///< walkers started from a previous posterior
   int extensions = 0;              ///< extra sampling blocks run because split R-hat was >= 1.05
+  // clang-format on
   bool converged() const { return split_rhat > 0 && split_rhat < 1.05; }
 };
 

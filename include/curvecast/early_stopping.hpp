@@ -103,7 +103,8 @@ class EarlyStopper {
     if (!ex_) throw InvalidOptions("curvecast: EarlyStopper: the factory returned no extrapolator");
   }
   /// Uses this extrapolator for every fit (warm_start must be true: it cannot be copied).
-  EarlyStopper(std::unique_ptr<Extrapolator> ex, double x_final, bool higher_is_better, EarlyStoppingOptions options = {})
+  EarlyStopper(std::unique_ptr<Extrapolator> ex, double x_final, bool higher_is_better,
+               EarlyStoppingOptions options = {})
       : ex_(std::move(ex)), x_final_(x_final), opt_(options) {
     obs_.higher_is_better = higher_is_better;
     init();
@@ -157,9 +158,8 @@ class EarlyStopper {
       for (double v : obs_.y) f.own_best = hib ? std::max(f.own_best, v) : std::min(f.own_best, v);
       f.at_budget = f.last_x >= x_final_;
     }
-    f.points_cut = opt_.cut_initial_plateau
-                       ? detail::plateau_cut(obs_.y, hib, opt_.plateau_delta, opt_.plateau_look_ahead)
-                       : 0;
+    f.points_cut =
+        opt_.cut_initial_plateau ? detail::plateau_cut(obs_.y, hib, opt_.plateau_delta, opt_.plateau_look_ahead) : 0;
     f.points_fitted = f.points_observed - f.points_cut;
     f.on_plateau = !detail::left_plateau(obs_.y, hib, opt_.plateau_delta, opt_.plateau_look_ahead);
     f.too_few = f.points_fitted < opt_.min_points;
@@ -175,8 +175,10 @@ class EarlyStopper {
           if (!ex_) throw FitFailure("the factory returned no extrapolator");
         }
         const std::optional<CurveSummary> s = summary_of_fitted(f.points_cut);
-        if (s) ex_->fit_with_summary(fit_obs, *s);
-        else ex_->fit(fit_obs);
+        if (s)
+          ex_->fit_with_summary(fit_obs, *s);
+        else
+          ex_->fit(fit_obs);
         Predictive p = ex_->predict(x_final_);
         f.mean = p.mean();
         f.sd = p.sd();
@@ -217,9 +219,8 @@ class EarlyStopper {
   /// benchmark replays many targets against one forecast with it).
   /// `below_before` is the previous decision's below_streak in this run (0 for
   /// the first); it matters only when stop_confirmations > 1.
-  static Decision apply_rule(const StopForecast& f, std::optional<double> best_final,
-                             const EarlyStoppingOptions& opt, bool higher_is_better, double x_final,
-                             std::size_t below_before = 0) {
+  static Decision apply_rule(const StopForecast& f, std::optional<double> best_final, const EarlyStoppingOptions& opt,
+                             bool higher_is_better, double x_final, std::size_t below_before = 0) {
     Decision d;
     d.threshold = opt.threshold;
     d.level = opt.interval_level;
@@ -265,7 +266,8 @@ class EarlyStopper {
     const double span_seen = f.last_x - f.x_origin, span_final = x_final - f.x_origin;  // x itself unless x starts <= 0
     if (opt.plateau_patience > 0 && f.on_plateau && span_seen < opt.plateau_patience * span_final) {
       r << "the run has not left its initial plateau yet (" << opt.plateau_look_ahead
-        << " consecutive points better than the first by more than " << opt.plateau_delta << ") at x = " << f.last_x << " < " << opt.plateau_patience << " * x_final; a curve that has not started to"
+        << " consecutive points better than the first by more than " << opt.plateau_delta << ") at x = " << f.last_x
+        << " < " << opt.plateau_patience << " * x_final; a curve that has not started to"
         << " learn says nothing about its take-off";
       if (f.fitted && has_target) d.p_better = f.final->prob_better(*best_final);
       return finish(StopAction::NoDecision, StopRule::StillOnPlateau);
@@ -287,15 +289,14 @@ class EarlyStopper {
     d.p_better = f.final->prob_better(*best_final);
     if (d.p_better < opt.threshold) {
       d.below_streak = below_before + 1;
-      r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
-        << " < threshold " << opt.threshold;
+      r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better << " < threshold "
+        << opt.threshold;
       if (d.below_streak < opt.stop_confirmations) {
         r << " on " << d.below_streak << " consecutive decision(s); " << opt.stop_confirmations
           << " are needed to stop";
         return finish(StopAction::Continue, StopRule::AwaitingConfirmation);
       }
-      if (opt.stop_confirmations > 1)
-        r << " on " << d.below_streak << " consecutive decisions";
+      if (opt.stop_confirmations > 1) r << " on " << d.below_streak << " consecutive decisions";
       return finish(StopAction::Stop, StopRule::ProbBelowThreshold);
     }
     if (opt.optimistic_sd > 0 && f.sd < opt.optimistic_sd) {
@@ -303,8 +304,8 @@ class EarlyStopper {
         << ": the final value is already known well enough (" << f.mean << ")";
       return finish(StopAction::Stop, StopRule::OptimisticSpread);
     }
-    r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better
-      << " >= threshold " << opt.threshold;
+    r << "P(final value " << better << " the best final " << *best_final << ") = " << d.p_better << " >= threshold "
+      << opt.threshold;
     return finish(StopAction::Continue, StopRule::ProbAboveThreshold);
   }
 

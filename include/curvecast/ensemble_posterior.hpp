@@ -6,7 +6,7 @@
 //
 //   curvecast::PosteriorOptions o;                 // ensemble of pow3 + ilog2 + janoschek
 //   o.prior = curvecast::PriorKind::LcPfn;         // LC-PFN's prior (metric in [0,1], x = 1..100)
-//   curvecast::EnsemblePosterior ex(o);    
+//   curvecast::EnsemblePosterior ex(o);
 //   ex.fit(obs);                                   // ~10 ms for 50 points, one core
 //   curvecast::Predictive p = ex.predict(100);     // mixture over posterior draws, noise included
 //   double lp = p.log_density(0.71), win = ex.prob_better(100, 0.7);
@@ -90,8 +90,10 @@ class EnsemblePosterior : public MixturePosterior {
       // The limit cannot pass the metric's bound (the constraints only
       // check up to the horizon): LC-PFN's [lower, upper], or the default
       // prior's best attainable value when known.
-      if (opt_.prior == PriorKind::LcPfn && opt_.bounded) v = std::min(std::max(v, opt_.lower), opt_.upper);
-      else if (opt_.prior == PriorKind::Default && std::isfinite(bound)) v = std::min(v, norm_.z(bound));
+      if (opt_.prior == PriorKind::LcPfn && opt_.bounded)
+        v = std::min(std::max(v, opt_.lower), opt_.upper);
+      else if (opt_.prior == PriorKind::Default && std::isfinite(bound))
+        v = std::min(v, norm_.z(bound));
       vals.emplace_back(norm_.y(v), comp_w_[s]);
     }
     return weighted_estimate(std::move(vals), level);
@@ -115,7 +117,8 @@ class EnsemblePosterior : public MixturePosterior {
     const LikelihoodData data = likelihood_data(obs);  // the points, or a long curve's summary
     const std::vector<int> fam = detail::EnsembleSetup::family_codes(opt_.families);
     const bool learn = opt_.learns_discrepancy();
-    model_ = detail::BasisModel(fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
+    model_ = detail::BasisModel(
+        fam, setup().make_prior(fam, setup().recent_slope_z(obs)));  // the prior depends on the data's scale
     model_.learn_discrepancy(learn);
     // Long prefixes (denser than PosteriorOptions::points_per_ln_x, counted on
     // the raw points whether summarised or not): a wandering slope and a
@@ -362,7 +365,6 @@ class EnsemblePosterior : public MixturePosterior {
     }
     return N + W;
   }
-
 
   detail::BasisModel model_;
   double zr_ = 1;  // prefix range in z units

@@ -51,6 +51,7 @@ namespace curvecast {
 
 /// Options of run_ensemble.
 struct SamplerOptions {
+  // clang-format off
   int steps = 1000;          ///< kept steps per walker (>= 1)
   int burn_in = 200;         ///< steps run and discarded before the kept ones (>= 0)
   int thin = 1;              ///< keep every thin-th step (>= 1)
@@ -61,6 +62,7 @@ struct SamplerOptions {
   std::optional<double> kde_bandwidth;        ///< kernel scale relative to the other half's covariance (> 0); unset: Scott's rule m^(-1/(d+4))
   std::optional<double> time_budget_seconds;  ///< wall-time budget of the run (> 0); unset: none (see the header comment)
   int budget_min_steps = 4;        ///< kept steps still taken once the budget is spent (>= 1; capped at steps)
+  // clang-format on
   void validate() const {
     auto bad = [](const char* w) { throw InvalidOptions(std::string("curvecast: SamplerOptions: ") + w); };
     if (steps < 1) bad("steps must be >= 1");
@@ -82,21 +84,17 @@ struct EnsembleChain {
   int dim = 0, walkers = 0, steps = 0;  ///< steps: kept steps actually stored
   int burn_in = 0;                      ///< burn-in steps actually run (fewer than asked when the budget cut it)
   bool budget_exhausted = false;        ///< the time budget ended the run early (burn-in and/or kept steps)
-  std::vector<double> draws;     ///< [(s * walkers + k) * dim + d]
-  std::vector<double> log_prob;  ///< [s * walkers + k]
-  std::vector<double> blobs;     ///< [s * walkers + k] when the log density stores a blob, else empty
-  Eigen::MatrixXd final_positions;     ///< walkers x dim after the last step
-  std::vector<double> final_log_prob;  ///< walkers
-  std::vector<long> accepted;          ///< accepted moves per walker (burn-in included)
+  std::vector<double> draws;            ///< [(s * walkers + k) * dim + d]
+  std::vector<double> log_prob;         ///< [s * walkers + k]
+  std::vector<double> blobs;            ///< [s * walkers + k] when the log density stores a blob, else empty
+  Eigen::MatrixXd final_positions;      ///< walkers x dim after the last step
+  std::vector<double> final_log_prob;   ///< walkers
+  std::vector<long> accepted;           ///< accepted moves per walker (burn-in included)
   long proposed_per_walker = 0;
-  long evaluations = 0;                ///< log-density calls (start included)
+  long evaluations = 0;  ///< log-density calls (start included)
 
-  double at(int s, int k, int d) const {
-    return draws[(static_cast<std::size_t>(s) * walkers + k) * dim + d];
-  }
-  const double* position(int s, int k) const {
-    return &draws[(static_cast<std::size_t>(s) * walkers + k) * dim];
-  }
+  double at(int s, int k, int d) const { return draws[(static_cast<std::size_t>(s) * walkers + k) * dim + d]; }
+  const double* position(int s, int k) const { return &draws[(static_cast<std::size_t>(s) * walkers + k) * dim]; }
   double acceptance_fraction() const {
     if (proposed_per_walker == 0) return 0;
     double a = 0;
@@ -145,13 +143,14 @@ struct HalfKde {
   bool ok = false;
   int D = 0, m = 0;
   double h = 1;
-  Eigen::MatrixXd L;             // Cholesky factor of C
-  std::vector<double> centres;   // m x D, row-major
-  std::vector<double> white;     // L^-1 centres, m x D, row-major
+  Eigen::MatrixXd L;            // Cholesky factor of C
+  std::vector<double> centres;  // m x D, row-major
+  std::vector<double> white;    // L^-1 centres, m x D, row-major
   void build(const std::vector<double>& pos, int k0, int m_, int D_, std::optional<double> bandwidth) {
     D = D_;
     m = m_;
-    centres.assign(pos.begin() + static_cast<std::ptrdiff_t>(k0) * D, pos.begin() + static_cast<std::ptrdiff_t>(k0 + m) * D);
+    centres.assign(pos.begin() + static_cast<std::ptrdiff_t>(k0) * D,
+                   pos.begin() + static_cast<std::ptrdiff_t>(k0 + m) * D);
     Eigen::VectorXd mean = Eigen::VectorXd::Zero(D);
     for (int j = 0; j < m; ++j)
       for (int d = 0; d < D; ++d) mean(d) += centres[static_cast<std::size_t>(j) * D + d] / m;
@@ -229,7 +228,8 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
   constexpr bool kBlob = std::is_invocable_v<LogDensity&, const double*, double*>;
   std::vector<double> blob(static_cast<std::size_t>(W), 0.0);
   auto eval = [&logp](const double* x, double* b) -> double {
-    if constexpr (kBlob) return logp(x, b);
+    if constexpr (kBlob)
+      return logp(x, b);
     else {
       (void)b;
       return logp(x);
@@ -247,7 +247,8 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
     }
   for (int k = 0; k < W; ++k) {
     lp[static_cast<std::size_t>(k)] = eval(&pos[static_cast<std::size_t>(k) * D], &blob[static_cast<std::size_t>(k)]);
-    if (std::isnan(lp[static_cast<std::size_t>(k)]) || lp[static_cast<std::size_t>(k)] == -std::numeric_limits<double>::infinity())
+    if (std::isnan(lp[static_cast<std::size_t>(k)]) ||
+        lp[static_cast<std::size_t>(k)] == -std::numeric_limits<double>::infinity())
       throw InvalidInput("curvecast: ensemble start: walker " + std::to_string(k) +
                          " has a log density of -inf or NaN");
   }
@@ -303,7 +304,8 @@ EnsembleChain run_ensemble(LogDensity&& logp, const Eigen::MatrixXd& start, cons
     }
   };
   const int threads = std::min(opt.threads, half);
-  std::vector<std::vector<double>> scratch(static_cast<std::size_t>(threads), std::vector<double>(static_cast<std::size_t>(D)));
+  std::vector<std::vector<double>> scratch(static_cast<std::size_t>(threads),
+                                           std::vector<double>(static_cast<std::size_t>(D)));
   auto update_half = [&](int h) {
     const int k0 = h == 0 ? 0 : half;
     if (opt.kde_fraction > 0) kde.build(pos, h == 0 ? half : 0, half, D, opt.kde_bandwidth);

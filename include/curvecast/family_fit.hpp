@@ -63,9 +63,9 @@ bool finite_jet(const J& j) {
 struct FitData {
   Normaliser norm;
   std::vector<double> t, z, sw;
-  double count = 0;      // points the data stand for
-  double ss_z = 0;       // summary: scatter not carried by the points (fitting units squared)
-  double ss_raw = 0;     // the same in raw units
+  double count = 0;   // points the data stand for
+  double ss_z = 0;    // summary: scatter not carried by the points (fitting units squared)
+  double ss_raw = 0;  // the same in raw units
   bool summarised = false;
   double t1 = 1, tn = 1;  // first and last observed t
   Summary summary() const {
@@ -79,8 +79,8 @@ struct FitData {
   }
 };
 
-inline FitData make_fit_data(const Observations& obs, Normalisation mode,
-                             const std::vector<double>& weights, const CurveSummary* summary = nullptr) {
+inline FitData make_fit_data(const Observations& obs, Normalisation mode, const std::vector<double>& weights,
+                             const CurveSummary* summary = nullptr) {
   FitData d;
   d.norm = Normaliser::make(obs, mode);
   d.count = static_cast<double>(obs.size());
@@ -106,8 +106,8 @@ inline FitData make_fit_data(const Observations& obs, Normalisation mode,
   d.z.resize(n);
   d.sw.assign(n, 1.0);
   if (!weights.empty() && weights.size() != n)
-    throw InvalidOptions("curvecast: FitOptions: weights has " + std::to_string(weights.size()) +
-                         " entries for " + std::to_string(n) + " points");
+    throw InvalidOptions("curvecast: FitOptions: weights has " + std::to_string(weights.size()) + " entries for " +
+                         std::to_string(n) + " points");
   for (std::size_t i = 0; i < n; ++i) {
     d.t[i] = d.norm.t(obs.x[i]);
     d.z[i] = d.norm.z(obs.y[i]);
@@ -148,8 +148,7 @@ std::vector<std::array<double, F::kNumParams>> starting_points(const Summary& s,
   for (const auto& g : F::guesses(s)) starts.push_back(clamp_in(g));
   if (starts.empty()) {
     std::array<double, N> mid{};
-    for (int i = 0; i < N; ++i)
-      mid[i] = (lo[i] > 0) ? std::sqrt(lo[i] * hi[i]) : std::min(std::max(0.5, lo[i]), hi[i]);
+    for (int i = 0; i < N; ++i) mid[i] = (lo[i] > 0) ? std::sqrt(lo[i] * hi[i]) : std::min(std::max(0.5, lo[i]), hi[i]);
     starts.push_back(clamp_in(mid));
   }
   if (static_cast<int>(starts.size()) > num_starts) starts.resize(static_cast<std::size_t>(num_starts));
@@ -158,8 +157,8 @@ std::vector<std::array<double, F::kNumParams>> starting_points(const Summary& s,
   while (static_cast<int>(starts.size()) < num_starts) {
     std::array<double, N> p = base;
     for (int i = 0; i < N; ++i)
-      p[i] = lo[i] > 0 ? p[i] * std::exp(0.7 * rng.normal())
-                       : p[i] + 0.5 * rng.normal() * std::max(std::abs(p[i]), 0.1);
+      p[i] =
+          lo[i] > 0 ? p[i] * std::exp(0.7 * rng.normal()) : p[i] + 0.5 * rng.normal() * std::max(std::abs(p[i]), 0.1);
     starts.push_back(clamp_in(p));
   }
   return starts;
@@ -209,9 +208,8 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}, const 
   if (opt.loss == Loss::Squared) {
     // One block holding every residual: the cheapest layout for plain least squares.
     auto* functor = new detail::CurveResidual<F>{data.t.data(), data.z.data(), data.sw.data(), n};
-    problem.AddResidualBlock(
-        new ceres::AutoDiffCostFunction<detail::CurveResidual<F>, ceres::DYNAMIC, N>(functor, n), nullptr,
-        x.data());
+    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<detail::CurveResidual<F>, ceres::DYNAMIC, N>(functor, n),
+                             nullptr, x.data());
   } else {
     // A robust loss acts on each block's squared norm, so each point gets its own block.
     for (int i = 0; i < n; ++i) {
@@ -269,8 +267,8 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}, const 
     }
   }
   if (costs.empty())
-    throw FitFailure(std::string("curvecast: ") + F::kName + ": no start reached a finite optimum (" +
-                     last_error + ")");
+    throw FitFailure(std::string("curvecast: ") + F::kName + ": no start reached a finite optimum (" + last_error +
+                     ")");
   for (double c : costs)
     if (c <= best + opt.best_cost_rtol * std::max(best, 1e-300) + 1e-300) ++res.num_starts_at_best;
   res.params.assign(best_p.begin(), best_p.end());

@@ -22,6 +22,7 @@ enum class Loss { Squared, Huber, Cauchy };
 /// Options of a least-squares fit. Validated eagerly by validate() (the fitters
 /// call it before doing any work).
 struct FitOptions {
+  // clang-format off
   int num_starts = 4;                  ///< starts: the best data-driven guesses, then seeded jitter around the best (>= 1)
   std::uint64_t seed = 0;              ///< seed of the jittered starts
   Loss loss = Loss::Squared;           ///< Squared, Huber or Cauchy on the residuals
@@ -35,6 +36,7 @@ struct FitOptions {
   std::optional<double> time_budget_seconds;   ///< wall-time budget for all starts (> 0); unset: none
   std::optional<Normalisation> normalisation;  ///< fitting coordinates; default: the family's own
   std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp; squared loss, no weights); 0 = never, else >= 64
+  // clang-format on
 
   void validate() const {
     auto bad = [](const std::string& what) { throw InvalidOptions("curvecast: FitOptions: " + what); };

@@ -74,8 +74,7 @@ inline void from_json(const nlohmann::json& j, Curve& c) {
   c.task = detail::json_field_or<std::string>(j, "task", "", "curve");
   c.x = detail::json_field<std::vector<double>>(j, "x", "curve");
   c.y = detail::json_field<std::vector<double>>(j, "y", "curve");
-  if (c.x.size() != c.y.size())
-    throw JsonError("curvecast: curve '" + c.id + "' has x and y of different lengths");
+  if (c.x.size() != c.y.size()) throw JsonError("curvecast: curve '" + c.id + "' has x and y of different lengths");
 }
 
 inline void to_json(nlohmann::json& j, const CurveSet& s) {
@@ -111,7 +110,8 @@ inline void from_json(const nlohmann::json& j, Normaliser& n) {
 inline void to_json(nlohmann::json& j, const FitResult& r) {
   std::vector<std::vector<double>> cov(static_cast<std::size_t>(r.covariance.rows()));
   for (Eigen::Index i = 0; i < r.covariance.rows(); ++i)
-    for (Eigen::Index k = 0; k < r.covariance.cols(); ++k) cov[static_cast<std::size_t>(i)].push_back(r.covariance(i, k));
+    for (Eigen::Index k = 0; k < r.covariance.cols(); ++k)
+      cov[static_cast<std::size_t>(i)].push_back(r.covariance(i, k));
   j = nlohmann::json{{"family", r.family},
                      {"param_names", r.param_names},
                      {"params", r.params},
@@ -143,7 +143,8 @@ inline void from_json(const nlohmann::json& j, FitResult& r) {
   r.covariance.resize(static_cast<Eigen::Index>(cov.size()), static_cast<Eigen::Index>(cov.size()));
   for (std::size_t i = 0; i < cov.size(); ++i) {
     if (cov[i].size() != cov.size()) throw JsonError("curvecast: fit result covariance is not square");
-    for (std::size_t k = 0; k < cov.size(); ++k) r.covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = cov[i][k];
+    for (std::size_t k = 0; k < cov.size(); ++k)
+      r.covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = cov[i][k];
   }
   r.normaliser = detail::json_field<Normaliser>(j, "normaliser", w);
   r.cost = detail::json_field<double>(j, "cost", w);
@@ -152,7 +153,7 @@ inline void from_json(const nlohmann::json& j, FitResult& r) {
   r.log_likelihood = detail::json_field_or<double>(j, "log_likelihood", 0.0, w);
   r.aic = detail::json_field_or<double>(j, "aic", 0.0, w);
   r.aicc = j.contains("aicc") && j["aicc"].is_null() ? std::numeric_limits<double>::infinity()
-                                                      : detail::json_field_or<double>(j, "aicc", 0.0, w);
+                                                     : detail::json_field_or<double>(j, "aicc", 0.0, w);
   r.bic = detail::json_field_or<double>(j, "bic", 0.0, w);
   r.num_points = detail::json_field_or<int>(j, "num_points", 0, w);
   r.num_starts = detail::json_field_or<int>(j, "num_starts", 0, w);
@@ -168,11 +169,9 @@ inline void from_json(const nlohmann::json& j, FitResult& r) {
 /// A predictive distribution as JSON: its summary and its mixture components.
 inline void to_json(nlohmann::json& j, const Predictive& p) {
   const auto iv = p.interval(0.9);
-  j = nlohmann::json{{"mean", p.mean()},         {"sd", p.sd()},
-                     {"q05", iv.first},          {"q50", p.quantile(0.5)},
-                     {"q95", iv.second},         {"higher_is_better", p.higher_is_better()},
-                     {"weights", p.weights()},   {"means", p.means()},
-                     {"sds", p.sds()}};
+  j = nlohmann::json{{"mean", p.mean()},       {"sd", p.sd()},       {"q05", iv.first},
+                     {"q50", p.quantile(0.5)}, {"q95", iv.second},   {"higher_is_better", p.higher_is_better()},
+                     {"weights", p.weights()}, {"means", p.means()}, {"sds", p.sds()}};
   const auto [lo, hi] = p.support();
   if (std::isfinite(lo)) j["lower"] = lo;
   if (std::isfinite(hi)) j["upper"] = hi;

@@ -78,21 +78,19 @@ class LeastSquaresExtrapolator : public Extrapolator {
   }
 
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
-                                bool with_noise = false) const override {
+                                   bool with_noise = false) const override {
     for (double x : xs) check_x(x);
     Eigen::MatrixXd out(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()));
     detail::Rng rng(seed);
     if (constant_) {
       const Predictive c = constant_predictive();
       for (Eigen::Index d = 0; d < out.rows(); ++d)
-        for (Eigen::Index j = 0; j < out.cols(); ++j)
-          out(d, j) = c.mean() + (with_noise ? c.sd() * rng.normal() : 0.0);
+        for (Eigen::Index j = 0; j < out.cols(); ++j) out(d, j) = c.mean() + (with_noise ? c.sd() * rng.normal() : 0.0);
       return out;
     }
     const int N = info_->num_params;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(res_.covariance);
-    const Eigen::MatrixXd L =
-        es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+    const Eigen::MatrixXd L = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
     std::vector<double> p(N), u(N);
     for (Eigen::Index d = 0; d < out.rows(); ++d) {
       bool ok = false;
@@ -173,8 +171,9 @@ class LeastSquaresExtrapolator : public Extrapolator {
   void check_x(double x) const {
     const Normaliser n = constant_ ? Normaliser::make(obs_, Normalisation::Scale) : res_.normaliser;
     if (!std::isfinite(x) || !(n.t(x) > 0))
-      throw InvalidInput("curvecast: prediction x must be finite and > 0, or beyond x[0] - (x[1] - x[0]) when x starts at or below 0 (got " +
-                         std::to_string(x) + ")");
+      throw InvalidInput(
+          "curvecast: prediction x must be finite and > 0, or beyond x[0] - (x[1] - x[0]) when x starts at or below 0 (got " +
+          std::to_string(x) + ")");
   }
   const FamilyInfo* info_;
   detail::GradFn grad_;

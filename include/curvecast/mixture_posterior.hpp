@@ -74,8 +74,10 @@ class MixturePosterior : public Extrapolator {
     obs.validate(min_points());
     summary_.reset();
     if (opt_.max_points != 0 && obs.size() > opt_.max_points) {
-      if (given && given->count == obs.size() && given->max_points == opt_.max_points) summary_ = *given;
-      else summary_ = summarise(obs, opt_.max_points);
+      if (given && given->count == obs.size() && given->max_points == opt_.max_points)
+        summary_ = *given;
+      else
+        summary_ = summarise(obs, opt_.max_points);
     }
     const bool warm = opt_.warm_start && fitted_ && extends(obs);
     fitted_ = false;
@@ -115,15 +117,17 @@ class MixturePosterior : public Extrapolator {
       const double b = censor_bound();
       if (std::isfinite(b)) {
         const double inf = std::numeric_limits<double>::infinity();
-        if (obs_.higher_is_better) p.set_support(-inf, b);
-        else p.set_support(b, inf);
+        if (obs_.higher_is_better)
+          p.set_support(-inf, b);
+        else
+          p.set_support(b, inf);
       }
     }
     return p;
   }
 
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
-                                bool with_noise = false) const override {
+                                   bool with_noise = false) const override {
     require_fitted();
     for (double x : xs) check_x(x);
     Eigen::MatrixXd out(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(xs.size()));
@@ -178,7 +182,8 @@ class MixturePosterior : public Extrapolator {
             if (ds > 0) {
               // Step noise: lambda dW1 on the level, eta dW2 on the slope (integrated).
               const double e2 = cs.eta * cs.eta;
-              const double qbb = cs.lambda * cs.lambda * ds + e2 * ds * ds * ds / 3, qbd = e2 * ds * ds / 2, qdd = e2 * ds;
+              const double qbb = cs.lambda * cs.lambda * ds + e2 * ds * ds * ds / 3, qbd = e2 * ds * ds / 2,
+                           qdd = e2 * ds;
               const double l11 = std::sqrt(qbb), l21 = l11 > 0 ? qbd / l11 : 0.0,
                            l22 = std::sqrt(std::max(qdd - l21 * l21, 0.0));
               const double u1 = rng.normal(), u2 = rng.normal();
@@ -221,21 +226,22 @@ class MixturePosterior : public Extrapolator {
 
   void check_x(double x) const {
     if (!std::isfinite(x) || !(norm_.t(x) > 0))
-      throw InvalidInput("curvecast: prediction x must be finite and > 0, or beyond x[0] - (x[1] - x[0]) when x starts at or below 0 (got " +
-                         std::to_string(x) + ")");
+      throw InvalidInput(
+          "curvecast: prediction x must be finite and > 0, or beyond x[0] - (x[1] - x[0]) when x starts at or below 0 (got " +
+          std::to_string(x) + ")");
   }
   /// One posterior draw: a curve, its noise and its model discrepancy.
   struct Component {
     std::vector<double> theta;  // shape (ensemble) or family parameters (single)
     double b[detail::kMaxBasis] = {};
     double sigma = 1;
-    double lambda = 0;  // discrepancy rate (z units per sqrt(ln t))
-    double offset = 0;  // filtered discrepancy at the last observation (learned rate only)
-    double var0 = 0;    // its variance
-    double eta = 0;        // slope-discrepancy rate (z units per (ln t)^1.5; 0: no wandering slope)
-    double slope = 0;      // filtered discrepancy slope in ln t at the last observation
-    double cov0 = 0;       // covariance of offset and slope
-    double slope_var0 = 0; // variance of the slope
+    double lambda = 0;      // discrepancy rate (z units per sqrt(ln t))
+    double offset = 0;      // filtered discrepancy at the last observation (learned rate only)
+    double var0 = 0;        // its variance
+    double eta = 0;         // slope-discrepancy rate (z units per (ln t)^1.5; 0: no wandering slope)
+    double slope = 0;       // filtered discrepancy slope in ln t at the last observation
+    double cov0 = 0;        // covariance of offset and slope
+    double slope_var0 = 0;  // variance of the slope
   };
 
   /// Mean (z units) of the model discrepancy at t >= t_last:
@@ -362,7 +368,7 @@ class MixturePosterior : public Extrapolator {
   double constraint_acceptance_ = 1.0;
   double weight_ess_ = 0;
   double t_last_ = 1;
-  detail::RegimeChange regime_;  // changes beyond the data (inactive unless a posterior sets it in fit_draws)
+  detail::RegimeChange regime_;          // changes beyond the data (inactive unless a posterior sets it in fit_draws)
   std::optional<CurveSummary> summary_;  // the current fit's summary (curves of more than max_points points)
 };
 

@@ -60,8 +60,7 @@ struct RankedFamily {
 /// tail (holdout = true: fit on the first 1 - fraction, score on the rest).
 /// Families that cannot be fitted are left out; lowest score first.
 inline std::vector<RankedFamily> rank_families(const Observations& obs, const std::vector<std::string>& names,
-                                               bool holdout, double fraction = 0.25,
-                                               const FitOptions& opt = {}) {
+                                               bool holdout, double fraction = 0.25, const FitOptions& opt = {}) {
   obs.validate(2);
   std::vector<RankedFamily> out;
   const std::size_t n = obs.size();
@@ -82,8 +81,7 @@ inline std::vector<RankedFamily> rank_families(const Observations& obs, const st
         score = se / static_cast<double>(n - k);
       }
       if (std::isfinite(score)) out.push_back({info.name, score});
-    } catch (const Error&) {
-    }
+    } catch (const Error&) {}
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const RankedFamily& a, const RankedFamily& b) { return a.score < b.score; });
@@ -95,9 +93,7 @@ inline std::vector<RankedFamily> rank_families(const Observations& obs, const st
 /// throws FitFailure listing each family's reason.
 class MultiFamilyExtrapolator : public Extrapolator {
  public:
-  explicit MultiFamilyExtrapolator(MultiFamilyOptions options = {}) : opt_(std::move(options)) {
-    opt_.validate();
-  }
+  explicit MultiFamilyExtrapolator(MultiFamilyOptions options = {}) : opt_(std::move(options)) { opt_.validate(); }
   std::string name() const override {
     switch (opt_.selection) {
       case Selection::BestAicc: return "ls:best-aicc";
@@ -199,7 +195,7 @@ class MultiFamilyExtrapolator : public Extrapolator {
     return Predictive(weights_, mu, sd, obs_.higher_is_better);
   }
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
-                                bool with_noise = false) const override {
+                                   bool with_noise = false) const override {
     require_fitted();
     // Each draw picks a family by weight, then a curve from that family.
     detail::Rng rng(seed);
@@ -276,8 +272,7 @@ class MultiFamilyExtrapolator : public Extrapolator {
     const double nd = static_cast<double>(n);
     const double ll = -0.5 * nd * (std::log(2 * detail::kPi * std::max(sse / nd, 1e-300)) + 1);
     const double k = static_cast<double>(r.params.size()) + 1;  // parameters plus the noise level
-    return nd - k - 1 > 0 ? 2 * k - 2 * ll + 2 * k * (k + 1) / (nd - k - 1)
-                          : std::numeric_limits<double>::infinity();
+    return nd - k - 1 > 0 ? 2 * k - 2 * ll + 2 * k * (k + 1) / (nd - k - 1) : std::numeric_limits<double>::infinity();
   }
   MultiFamilyOptions opt_;
   Observations obs_;

@@ -41,8 +41,7 @@ struct Observations {
     check_point(x.size(), xi, yi);
     if (!x.empty() && !(xi > x.back())) {
       std::ostringstream m;
-      m << "curvecast: x must be strictly increasing: x[" << x.size() << "] = " << xi
-        << " follows " << x.back();
+      m << "curvecast: x must be strictly increasing: x[" << x.size() << "] = " << xi << " follows " << x.back();
       throw InvalidInput(m.str());
     }
     x.push_back(xi);
@@ -68,15 +67,14 @@ struct Observations {
       check_point(i, x[i], y[i]);
       if (i > 0 && !(x[i] > x[i - 1])) {
         std::ostringstream m;
-        m << "curvecast: x must be strictly increasing without duplicates: x[" << i << "] = " << x[i]
-          << " after x[" << i - 1 << "] = " << x[i - 1];
+        m << "curvecast: x must be strictly increasing without duplicates: x[" << i << "] = " << x[i] << " after x["
+          << i - 1 << "] = " << x[i - 1];
         throw InvalidInput(m.str());
       }
     }
     if (x.size() < min_points) {
       std::ostringstream m;
-      m << "curvecast: too few points: " << x.size() << " given, at least " << min_points
-        << " needed";
+      m << "curvecast: too few points: " << x.size() << " given, at least " << min_points << " needed";
       throw InvalidInput(m.str());
     }
   }
@@ -102,8 +100,7 @@ struct Observations {
       throw InvalidInput(m.str());
     }
     if (std::abs(yi) > kMaxMagnitude || std::abs(xi) > kMaxMagnitude) {
-      m << "curvecast: point " << i << " has magnitude beyond 1e300 (x = " << xi << ", y = " << yi
-        << ")";
+      m << "curvecast: point " << i << " has magnitude beyond 1e300 (x = " << xi << ", y = " << yi << ")";
       throw InvalidInput(m.str());
     }
   }

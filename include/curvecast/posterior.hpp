@@ -51,9 +51,11 @@ class PosteriorExtrapolator : public Extrapolator {
   bool is_fitted() const override { return impl_->is_fitted(); }
   const Observations& observations() const override { return impl_->observations(); }
   Predictive do_predict(double x) const override { return impl_->predict(x); }
-  std::vector<Predictive> do_predict_many(const std::vector<double>& xs) const override { return impl_->predict_many(xs); }
+  std::vector<Predictive> do_predict_many(const std::vector<double>& xs) const override {
+    return impl_->predict_many(xs);
+  }
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
-                                bool with_noise = false) const override {
+                                   bool with_noise = false) const override {
     return impl_->sample_curves(xs, draws, seed, with_noise);
   }
   AsymptoteEstimate do_asymptote(double level) const override { return impl_->asymptote(level); }

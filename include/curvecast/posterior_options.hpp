@@ -24,12 +24,15 @@ namespace curvecast {
 
 /// Which prior the posterior uses.
 enum class PriorKind {
+  // clang-format off
   Default,  ///< scale-free: any metric, any direction, any positive x (normalised internally)
   LcPfn,    ///< LC-PFN's prior (docs/references.md, The LC-PFN prior): metric in [0,1] (flipped if lower is better), x on 1..100
+  // clang-format on
 };
 
 /// Options of the learning-curve posteriors (EnsemblePosterior, SingleFamilyPosterior).
 struct PosteriorOptions {
+  // clang-format off
   PriorKind prior = PriorKind::Default;  ///< Default (any data) or LcPfn (LC-PFN's prior, [0,1] and x = 1..100)
   std::vector<std::string> families{"pow3", "ilog2", "janoschek"};  ///< ensemble members: subset of pow3, ilog2, janoschek, mmf
   std::string single_family;             ///< non-empty: a single-family posterior of that registered family instead
@@ -69,6 +72,7 @@ struct PosteriorOptions {
   int threads = 1;                       ///< sampler threads (results do not depend on it)
   std::optional<double> time_budget_seconds;  ///< wall-time budget of one fit() (finite, > 0); unset: none; a cut run is flagged in diagnostics() and is not reproducible
   std::size_t max_points = kDefaultMaxPoints;  ///< longer curves are fitted to a summary of <= max_points / 4 points (curve_summary.hpp); 0 = never, else >= 64
+  // clang-format on
 
   static PosteriorOptions single(const std::string& family) {
     PosteriorOptions o;
@@ -134,7 +138,8 @@ struct PosteriorOptions {
     if (max_components < 1) bad("max_components must be >= 1");
     if (!(lower < upper)) bad("lower must be < upper");
     if (best_attainable && !std::isfinite(*best_attainable)) bad("best_attainable must be finite (or unset)");
-    if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale)) bad("coefficient_sd_scale must be finite and > 0");
+    if (!(coefficient_sd_scale > 0) || !std::isfinite(coefficient_sd_scale))
+      bad("coefficient_sd_scale must be finite and > 0");
     if (horizon && (!(*horizon > 0) || !std::isfinite(*horizon))) bad("horizon must be finite and > 0 (or unset)");
     if (threads < 1) bad("threads must be >= 1");
     if (max_points != 0 && max_points < kMinMaxPoints) bad("max_points must be 0 (never summarise) or >= 64");
@@ -142,10 +147,12 @@ struct PosteriorOptions {
       bad("time_budget_seconds must be finite and > 0 (or unset for no budget)");
     if (discrepancy && (!(*discrepancy >= 0) || !std::isfinite(*discrepancy)))
       bad("discrepancy must be finite and >= 0 (or unset)");
-    if (!(discrepancy_median > 0) || !std::isfinite(discrepancy_median)) bad("discrepancy_median must be finite and > 0");
+    if (!(discrepancy_median > 0) || !std::isfinite(discrepancy_median))
+      bad("discrepancy_median must be finite and > 0");
     if (!(onset_rate >= 0) || !std::isfinite(onset_rate)) bad("onset_rate must be finite and >= 0");
     if (!(turn_rate >= 0) || !std::isfinite(turn_rate)) bad("turn_rate must be finite and >= 0");
-    if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd)) bad("discrepancy_log_sd must be finite and > 0");
+    if (!(discrepancy_log_sd > 0) || !std::isfinite(discrepancy_log_sd))
+      bad("discrepancy_log_sd must be finite and > 0");
     if (!(slope_discrepancy_median >= 0) || !std::isfinite(slope_discrepancy_median))
       bad("slope_discrepancy_median must be finite and >= 0");
     if (!(points_per_ln_x >= 0) || !std::isfinite(points_per_ln_x)) bad("points_per_ln_x must be finite and >= 0");

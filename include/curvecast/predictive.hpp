@@ -42,10 +42,8 @@ class Predictive {
     check();
   }
   /// A mixture: weights (normalised here), means and standard deviations.
-  Predictive(std::vector<double> weights, std::vector<double> means, std::vector<double> sds,
-             bool higher_is_better)
-      : w_(std::move(weights)), mu_(std::move(means)), sd_(std::move(sds)),
-        higher_is_better_(higher_is_better) {
+  Predictive(std::vector<double> weights, std::vector<double> means, std::vector<double> sds, bool higher_is_better)
+      : w_(std::move(weights)), mu_(std::move(means)), sd_(std::move(sds)), higher_is_better_(higher_is_better) {
     check();
   }
 
@@ -245,8 +243,7 @@ class Predictive {
     double wmax = 0;
     scale_ = 0;
     for (std::size_t i = 0; i < w_.size(); ++i) {
-      if (!(w_[i] >= 0) || !std::isfinite(w_[i]) || !std::isfinite(mu_[i]) || !std::isfinite(sd_[i]) ||
-          !(sd_[i] > 0))
+      if (!(w_[i] >= 0) || !std::isfinite(w_[i]) || !std::isfinite(mu_[i]) || !std::isfinite(sd_[i]) || !(sd_[i] > 0))
         throw InvalidInput("curvecast: predictive with a non-finite mean or a non-positive sd");
       // Beyond 1e300 the quantile search and the tails overflow to inf - inf = NaN
       // (found by fuzz_predictive); the same limit as Observations.
@@ -263,7 +260,7 @@ class Predictive {
   }
   std::vector<double> w_, mu_, sd_;
   bool higher_is_better_ = false;
-  double scale_ = 1;  // keeps variance sums finite for magnitudes near 1e300
+  double scale_ = 1;                                      // keeps variance sums finite for magnitudes near 1e300
   double lo_ = -std::numeric_limits<double>::infinity();  // support (set_support)
   double hi_ = std::numeric_limits<double>::infinity();
 };

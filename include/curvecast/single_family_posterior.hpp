@@ -74,7 +74,7 @@ class SingleFamilyPosterior : public MixturePosterior {
     fo.max_points = opt_.max_points;
     const Normaliser old_norm = norm_;
     norm_ = Normaliser::make(obs, fam.normalisation);  // as the least-squares fit's (likelihood_data needs it)
-    LikelihoodData data = likelihood_data(obs);  // the points, or a long curve's summary
+    LikelihoodData data = likelihood_data(obs);        // the points, or a long curve's summary
     const FitResult ls = fit_family(fam.name, obs, fo, summary_ ? &*summary_ : nullptr);
     norm_ = ls.normaliser;
     const std::size_t n = data.t.size();
@@ -120,7 +120,8 @@ class SingleFamilyPosterior : public MixturePosterior {
     Eigen::MatrixXd start(W, D);
     bool warm_ok = false;
     if (warm && final_.rows() == W && final_.cols() == D && old_norm.x_scale == norm_.x_scale &&
-        old_norm.x_offset == norm_.x_offset && old_norm.y_scale == norm_.y_scale && old_norm.y_offset == norm_.y_offset) {
+        old_norm.x_offset == norm_.x_offset && old_norm.y_scale == norm_.y_scale &&
+        old_norm.y_offset == norm_.y_offset) {
       start = final_;
       warm_ok = true;
       for (int k = 0; k < W && warm_ok; ++k) {

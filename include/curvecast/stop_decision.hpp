@@ -26,6 +26,7 @@ namespace curvecast {
 
 /// Options of the early-stopping rule (defaults: Domhan et al. 2015's rule).
 struct EarlyStoppingOptions {
+  // clang-format off
   double threshold = 0.05;              ///< stop when P(final beats best so far) < threshold; in (0, 1)
   std::size_t min_points = 5;           ///< fewer fitted points (after the plateau cut) give NoDecision; >= 2
   bool cut_initial_plateau = true;      ///< drop the initial plateau before fitting (Domhan's cut_beginning)
@@ -41,6 +42,7 @@ struct EarlyStoppingOptions {
   std::uint64_t seed = 0;               ///< seed passed to extrapolators built from a method name
   int ls_num_starts = 1;                ///< least-squares starts per family for extrapolators built by name (>= 1; FitOptions' default is 4)
   std::size_t max_points = kDefaultMaxPoints;  ///< runs of more fitted points are fitted to their summary, kept up to date point by point (curve_summary.hpp); passed to extrapolators built by name; 0 = never, else >= 64
+  // clang-format on
 
   void validate() const {
     auto bad = [](const std::string& what) { throw InvalidOptions("curvecast: EarlyStoppingOptions: " + what); };
@@ -51,7 +53,8 @@ struct EarlyStoppingOptions {
     if (!(plateau_patience >= 0 && plateau_patience <= 1)) bad("plateau_patience must lie in [0, 1] (0 = off)");
     if (max_extrapolation && !(*max_extrapolation >= 1 && std::isfinite(*max_extrapolation)))
       bad("max_extrapolation must be finite and >= 1 (or unset: off)");
-    if (stop_confirmations < 1) bad("stop_confirmations must be >= 1 (1 = stop the first time P falls below threshold)");
+    if (stop_confirmations < 1)
+      bad("stop_confirmations must be >= 1 (1 = stop the first time P falls below threshold)");
     if (!(optimistic_sd >= 0) || !std::isfinite(optimistic_sd)) bad("optimistic_sd must be finite and >= 0 (0 = off)");
     if (!(interval_level > 0 && interval_level < 1)) bad("interval_level must lie in (0, 1)");
     if (ls_num_starts < 1) bad("ls_num_starts must be >= 1");
@@ -64,6 +67,7 @@ enum class StopAction { Continue, Stop, NoDecision };
 
 /// Which branch of the rule produced the decision.
 enum class StopRule {
+  // clang-format off
   TooFewPoints,        ///< NoDecision: fewer than min_points points to fit (after the plateau cut)
   AtBudget,            ///< NoDecision: the run has reached x_final
   FitFailed,           ///< NoDecision: the extrapolator could not fit or predict (reason says why)
@@ -75,6 +79,7 @@ enum class StopRule {
   AwaitingConfirmation,  ///< Continue: P(final beats target) < threshold, but on fewer than stop_confirmations consecutive decisions
   OptimisticSpread,    ///< Stop: the predictive sd at x_final is below optimistic_sd
   ProbAboveThreshold,  ///< Continue: P(final beats target) >= threshold
+  // clang-format on
 };
 
 inline const char* to_string(StopAction a) {
@@ -108,6 +113,7 @@ struct StopForecast {
   std::size_t points_cut = 0;       ///< points dropped as initial plateau
   std::size_t points_fitted = 0;    ///< points handed to the extrapolator
   double last_x = std::numeric_limits<double>::quiet_NaN();
+  // clang-format off
   double x_origin = 0;              ///< where x counts from for plateau_patience and max_extrapolation: 0, or x[0] - (x[1] - x[0]) when x starts at or below 0
   double own_best = std::numeric_limits<double>::quiet_NaN();  ///< best observation of this run
   bool at_budget = false;           ///< last_x >= x_final
@@ -119,17 +125,20 @@ struct StopForecast {
   double mean = std::numeric_limits<double>::quiet_NaN();   ///< final.mean()
   double sd = std::numeric_limits<double>::quiet_NaN();     ///< final.sd()
   double lower = std::numeric_limits<double>::quiet_NaN();  ///< central interval of the final value
+  // clang-format on
   double upper = std::numeric_limits<double>::quiet_NaN();
-  double seconds = 0;               ///< wall time of the fit and prediction
+  double seconds = 0;  ///< wall time of the fit and prediction
 };
 
 /// The answer to "should I stop this run?".
 struct Decision {
   StopAction action = StopAction::NoDecision;
   StopRule rule = StopRule::TooFewPoints;
+  // clang-format off
   std::string reason;  ///< one sentence: why this rule fired (the predicted final value is in the fields below)
   double p_better = std::numeric_limits<double>::quiet_NaN();  ///< P(value at x_final beats target); NaN if not computed
   double target = std::numeric_limits<double>::quiet_NaN();    ///< best final value so far (NaN: none)
+  // clang-format on
   double threshold = 0;
   double predicted_final = std::numeric_limits<double>::quiet_NaN();  ///< predictive mean at x_final
   double predicted_sd = std::numeric_limits<double>::quiet_NaN();
@@ -138,8 +147,10 @@ struct Decision {
   double level = 0.9;
   double own_best = std::numeric_limits<double>::quiet_NaN();
   std::size_t points_observed = 0, points_cut = 0, points_fitted = 0;
+  // clang-format off
   std::size_t below_streak = 0;  ///< consecutive decisions of this run, this one included, with P(final beats target) < threshold
   double seconds = 0;  ///< wall time of this decision (fit included)
+  // clang-format on
 
   bool stop() const { return action == StopAction::Stop; }
   /// One line: action, rule, p_better, predicted final value and interval, reason.
@@ -147,8 +158,7 @@ struct Decision {
     std::ostringstream s;
     s << std::setprecision(4) << to_string(action) << " [" << to_string(rule) << "]";
     if (!std::isnan(p_better)) s << " p_better=" << p_better;
-    if (!std::isnan(predicted_final))
-      s << " final=" << predicted_final << " [" << lower << ", " << upper << "]";
+    if (!std::isnan(predicted_final)) s << " final=" << predicted_final << " [" << lower << ", " << upper << "]";
     s << " (" << std::setprecision(3) << seconds * 1e3 << " ms): " << reason;
     return s.str();
   }
@@ -158,8 +168,7 @@ namespace detail {
 /// Domhan et al.'s cut_beginning, mirrored for lower-is-better metrics: the index
 /// of the first point from which `look` consecutive points are better than the
 /// first by more than `delta`; 0 (nothing cut) when there is none.
-inline std::size_t plateau_cut(const std::vector<double>& y, bool higher_is_better, double delta,
-                               std::size_t look) {
+inline std::size_t plateau_cut(const std::vector<double>& y, bool higher_is_better, double delta, std::size_t look) {
   if (y.size() <= look) return 0;
   for (std::size_t i = 0; i + look < y.size(); ++i) {
     bool leaves = true;

@@ -57,16 +57,20 @@ action: "continue", "stop" or "no-decision"; rule: which branch of the rule fire
 P(value at x_final beats the target) (NaN when not computed); predicted_final,
 predicted_sd, lower, upper: the predictive at x_final and its `level` interval.
 )doc")
-      .def_property_readonly("action", [](const curvecast::Decision& d) { return curvecast::to_string(d.action); },
-                             "'continue', 'stop' or 'no-decision'.")
-      .def_property_readonly("rule", [](const curvecast::Decision& d) { return curvecast::to_string(d.rule); },
-                             "Which branch of the rule produced the decision.")
+      .def_property_readonly(
+          "action", [](const curvecast::Decision& d) { return curvecast::to_string(d.action); },
+          "'continue', 'stop' or 'no-decision'.")
+      .def_property_readonly(
+          "rule", [](const curvecast::Decision& d) { return curvecast::to_string(d.rule); },
+          "Which branch of the rule produced the decision.")
       .def_property_readonly("stop", &curvecast::Decision::stop, "True when action is 'stop'.")
       .def_readonly("reason", &curvecast::Decision::reason, "Why the rule fired (one sentence).")
-      .def_readonly("p_better", &curvecast::Decision::p_better, "P(value at x_final beats target); NaN if not computed.")
+      .def_readonly("p_better", &curvecast::Decision::p_better,
+                    "P(value at x_final beats target); NaN if not computed.")
       .def_readonly("target", &curvecast::Decision::target, "Best final value so far (NaN: none).")
       .def_readonly("threshold", &curvecast::Decision::threshold, "The rule's probability threshold.")
-      .def_readonly("predicted_final", &curvecast::Decision::predicted_final, "Predictive mean at x_final (NaN: no fit).")
+      .def_readonly("predicted_final", &curvecast::Decision::predicted_final,
+                    "Predictive mean at x_final (NaN: no fit).")
       .def_readonly("predicted_sd", &curvecast::Decision::predicted_sd, "Predictive sd at x_final.")
       .def_readonly("lower", &curvecast::Decision::lower, "Lower end of the interval of the final value.")
       .def_readonly("upper", &curvecast::Decision::upper, "Upper end of the interval of the final value.")
@@ -121,35 +125,47 @@ interval_level, warm_start, ls_num_starts, max_points). decide() releases the GI
              out->s = std::make_unique<curvecast::EarlyStopper>(std::move(f), x_final, higher_is_better, o);
              return out;
            }),
-           py::arg("x_final"), py::arg("higher_is_better") = false, py::arg("method") = py::none(),
-           py::arg("seed") = 0, py::arg("method_options") = py::none())
-      .def("observe", [](PyEarlyStopper& self, double x, double y) {
-        auto l = self.lock("observe");
-        self.s->observe(x, y);
-      }, py::arg("x"), py::arg("y"),
-         "Appends one evaluation (x strictly increasing and <= x_final; InvalidInput otherwise).")
-      .def("decide", [](PyEarlyStopper& self, py::handle best_final) {
-        const std::optional<double> t = target_of(best_final);
-        auto l = self.lock("decide");
-        py::gil_scoped_release release;
-        return self.s->decide(t);
-      }, py::arg("best_final") = py::none(), R"doc(
+           py::arg("x_final"), py::arg("higher_is_better") = false, py::arg("method") = py::none(), py::arg("seed") = 0,
+           py::arg("method_options") = py::none())
+      .def(
+          "observe",
+          [](PyEarlyStopper& self, double x, double y) {
+            auto l = self.lock("observe");
+            self.s->observe(x, y);
+          },
+          py::arg("x"), py::arg("y"),
+          "Appends one evaluation (x strictly increasing and <= x_final; InvalidInput otherwise).")
+      .def(
+          "decide",
+          [](PyEarlyStopper& self, py::handle best_final) {
+            const std::optional<double> t = target_of(best_final);
+            auto l = self.lock("decide");
+            py::gil_scoped_release release;
+            return self.s->decide(t);
+          },
+          py::arg("best_final") = py::none(), R"doc(
 The Decision for the current run against best_final, the best final value of the
 runs trained so far (None for the first run). Fits when points arrived since the
 last call.
 )doc")
-      .def("reset", [](PyEarlyStopper& self) {
-        auto l = self.lock("reset");
-        self.s->reset();
-      }, "Starts a new run: forgets the observations (options and extrapolator are kept).")
-      .def_property_readonly("x_final", [](const PyEarlyStopper& s) { return s.s->x_final(); }, "The run's last x.")
-      .def_property_readonly("higher_is_better", [](const PyEarlyStopper& s) { return s.s->higher_is_better(); },
-                             "The metric's direction.")
-      .def_property_readonly("method", [](const PyEarlyStopper& s) { return s.method; }, "The extrapolator's name.")
-      .def_property_readonly("x", [](const PyEarlyStopper& s) { return to_numpy(s.s->observations().x); },
-                             "x observed in this run.")
-      .def_property_readonly("y", [](const PyEarlyStopper& s) { return to_numpy(s.s->observations().y); },
-                             "y observed in this run.")
+      .def(
+          "reset",
+          [](PyEarlyStopper& self) {
+            auto l = self.lock("reset");
+            self.s->reset();
+          },
+          "Starts a new run: forgets the observations (options and extrapolator are kept).")
+      .def_property_readonly(
+          "x_final", [](const PyEarlyStopper& s) { return s.s->x_final(); }, "The run's last x.")
+      .def_property_readonly(
+          "higher_is_better", [](const PyEarlyStopper& s) { return s.s->higher_is_better(); },
+          "The metric's direction.")
+      .def_property_readonly(
+          "method", [](const PyEarlyStopper& s) { return s.method; }, "The extrapolator's name.")
+      .def_property_readonly(
+          "x", [](const PyEarlyStopper& s) { return to_numpy(s.s->observations().x); }, "x observed in this run.")
+      .def_property_readonly(
+          "y", [](const PyEarlyStopper& s) { return to_numpy(s.s->observations().y); }, "y observed in this run.")
       .def("__repr__", [](const PyEarlyStopper& s) {
         std::ostringstream o;
         o << "EarlyStopper(x_final=" << s.s->x_final() << ", method='" << s.method << "', "

@@ -134,7 +134,10 @@ void PyExtrapolator::fit(Observations obs) {
 
 std::string PyExtrapolator::to_json() const {
   auto l = lock("to_json");
-  json j{{"format", "curvecast.extrapolator"}, {"version", 1}, {"method", method_}, {"seed", seed_},
+  json j{{"format", "curvecast.extrapolator"},
+         {"version", 1},
+         {"method", method_},
+         {"seed", seed_},
          {"options", options_}};
   if (ex_->is_fitted()) {
     j["observations"] = ex_->observations();
@@ -152,7 +155,8 @@ std::unique_ptr<PyExtrapolator> PyExtrapolator::from_json(const std::string& tex
   }
   const char* w = "extrapolator";
   if (curvecast::detail::json_field_or<std::string>(j, "format", "", w) != "curvecast.extrapolator")
-    throw curvecast::JsonError("curvecast: not an extrapolator document (field 'format' must be 'curvecast.extrapolator')");
+    throw curvecast::JsonError(
+        "curvecast: not an extrapolator document (field 'format' must be 'curvecast.extrapolator')");
   auto out = std::make_unique<PyExtrapolator>(curvecast::detail::json_field<std::string>(j, "method", w),
                                               curvecast::detail::json_field<std::uint64_t>(j, "seed", w),
                                               curvecast::detail::json_field_or<json>(j, "options", json::object(), w));
@@ -160,9 +164,11 @@ std::unique_ptr<PyExtrapolator> PyExtrapolator::from_json(const std::string& tex
     const auto obs = curvecast::detail::json_field<Observations>(j, "observations", w);
     auto prefixes = curvecast::detail::json_field_or<std::vector<std::size_t>>(j, "fit_prefixes", {obs.size()}, w);
     if (prefixes.empty() || prefixes.back() != obs.size())
-      throw curvecast::JsonError("curvecast: extrapolator field 'fit_prefixes' must end with the number of observations");
+      throw curvecast::JsonError(
+          "curvecast: extrapolator field 'fit_prefixes' must end with the number of observations");
     for (std::size_t k : prefixes) {
-      if (k > obs.size()) throw curvecast::JsonError("curvecast: extrapolator field 'fit_prefixes' exceeds the observations");
+      if (k > obs.size())
+        throw curvecast::JsonError("curvecast: extrapolator field 'fit_prefixes' exceeds the observations");
       out->fit(obs.prefix(k));
     }
   }
@@ -223,8 +229,8 @@ std::string repr_predictive(const PredictiveBatch& b) {
 
 void init_extrapolator(py::module_& m) {
   // ----- results of asymptote() and reach()
-  py::class_<curvecast::AsymptoteEstimate>(m, "AsymptoteEstimate",
-                                           "Where a curve levels off, with a central interval (Extrapolator.asymptote).")
+  py::class_<curvecast::AsymptoteEstimate>(
+      m, "AsymptoteEstimate", "Where a curve levels off, with a central interval (Extrapolator.asymptote).")
       .def_readonly("available", &curvecast::AsymptoteEstimate::available,
                     "False (and `reason` says why) for methods without a finite asymptote.")
       .def_readonly("value", &curvecast::AsymptoteEstimate::value, "The asymptote's point estimate (raw units).")
@@ -268,75 +274,104 @@ Every query returns a numpy array with one value per x (a float when predict()
 was given a single number). Distributions are Gaussian mixtures in raw units,
 observation noise included, possibly censored to the metric's support.
 )doc")
-      .def_property_readonly("x", [](const PredictiveBatch& b) { return b.out(b.x); }, "The query points.")
-      .def_property_readonly("mean", [](const PredictiveBatch& b) {
-        return b.map([](const curvecast::Predictive& p, std::size_t) { return p.mean(); });
-      }, "Predictive mean at each x.")
-      .def_property_readonly("sd", [](const PredictiveBatch& b) {
-        return b.map([](const curvecast::Predictive& p, std::size_t) { return p.sd(); });
-      }, "Predictive standard deviation at each x.")
-      .def("quantile", [](const PredictiveBatch& b, py::handle q) -> py::object {
-        bool sc = false;
-        const std::vector<double> qs = to_vector(q, "q", true, &sc);
-        for (double v : qs)
-          if (!(v > 0 && v < 1)) throw curvecast::InvalidInput("curvecast: quantile levels must lie in (0, 1)");
-        if (sc) return b.map([&](const curvecast::Predictive& p, std::size_t) { return p.quantile(qs[0]); });
-        py::array_t<double> a({static_cast<py::ssize_t>(b.p.size()), static_cast<py::ssize_t>(qs.size())});
-        auto r = a.mutable_unchecked<2>();
-        for (std::size_t i = 0; i < b.p.size(); ++i)
-          for (std::size_t k = 0; k < qs.size(); ++k) r(i, k) = b.p[i].quantile(qs[k]);
-        if (b.scalar) return a[py::int_(0)];
-        return a;
-      }, py::arg("q"), R"doc(
+      .def_property_readonly(
+          "x", [](const PredictiveBatch& b) { return b.out(b.x); }, "The query points.")
+      .def_property_readonly(
+          "mean",
+          [](const PredictiveBatch& b) {
+            return b.map([](const curvecast::Predictive& p, std::size_t) { return p.mean(); });
+          },
+          "Predictive mean at each x.")
+      .def_property_readonly(
+          "sd",
+          [](const PredictiveBatch& b) {
+            return b.map([](const curvecast::Predictive& p, std::size_t) { return p.sd(); });
+          },
+          "Predictive standard deviation at each x.")
+      .def(
+          "quantile",
+          [](const PredictiveBatch& b, py::handle q) -> py::object {
+            bool sc = false;
+            const std::vector<double> qs = to_vector(q, "q", true, &sc);
+            for (double v : qs)
+              if (!(v > 0 && v < 1)) throw curvecast::InvalidInput("curvecast: quantile levels must lie in (0, 1)");
+            if (sc) return b.map([&](const curvecast::Predictive& p, std::size_t) { return p.quantile(qs[0]); });
+            py::array_t<double> a({static_cast<py::ssize_t>(b.p.size()), static_cast<py::ssize_t>(qs.size())});
+            auto r = a.mutable_unchecked<2>();
+            for (std::size_t i = 0; i < b.p.size(); ++i)
+              for (std::size_t k = 0; k < qs.size(); ++k) r(i, k) = b.p[i].quantile(qs[k]);
+            if (b.scalar) return a[py::int_(0)];
+            return a;
+          },
+          py::arg("q"), R"doc(
 Quantile(s) of the predictive at each x.
 
 q: a level in (0, 1), or an array of m levels.
 Returns shape (n,) for one level, (n, m) for m levels (n = number of x).
 )doc")
-      .def("interval", [](const PredictiveBatch& b, double level) {
-        if (!(level > 0 && level < 1)) throw curvecast::InvalidInput("curvecast: interval level must lie in (0, 1)");
-        return py::make_tuple(
-            b.map([&](const curvecast::Predictive& p, std::size_t) { return p.quantile(0.5 - level / 2); }),
-            b.map([&](const curvecast::Predictive& p, std::size_t) { return p.quantile(0.5 + level / 2); }));
-      }, py::arg("level") = 0.9, "Central interval holding `level` of the mass: (lower, upper) arrays.")
-      .def("cdf", [](const PredictiveBatch& b, py::handle y) {
-        const std::vector<double> v = b.per_point(y, "y");
-        return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.cdf(v[i]); });
-      }, py::arg("y"), "P(observed value <= y) at each x; y is a number or one value per x.")
-      .def("log_pdf", [](const PredictiveBatch& b, py::handle y) {
-        const std::vector<double> v = b.per_point(y, "y");
-        return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.log_density(v[i]); });
-      }, py::arg("y"), "Log density of observing y at each x; y is a number or one value per x.")
-      .def("prob_better", [](const PredictiveBatch& b, py::handle threshold) {
-        const std::vector<double> v = b.per_point(threshold, "threshold");
-        return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.prob_better(v[i]); });
-      }, py::arg("threshold"), R"doc(
+      .def(
+          "interval",
+          [](const PredictiveBatch& b, double level) {
+            if (!(level > 0 && level < 1))
+              throw curvecast::InvalidInput("curvecast: interval level must lie in (0, 1)");
+            return py::make_tuple(
+                b.map([&](const curvecast::Predictive& p, std::size_t) { return p.quantile(0.5 - level / 2); }),
+                b.map([&](const curvecast::Predictive& p, std::size_t) { return p.quantile(0.5 + level / 2); }));
+          },
+          py::arg("level") = 0.9, "Central interval holding `level` of the mass: (lower, upper) arrays.")
+      .def(
+          "cdf",
+          [](const PredictiveBatch& b, py::handle y) {
+            const std::vector<double> v = b.per_point(y, "y");
+            return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.cdf(v[i]); });
+          },
+          py::arg("y"), "P(observed value <= y) at each x; y is a number or one value per x.")
+      .def(
+          "log_pdf",
+          [](const PredictiveBatch& b, py::handle y) {
+            const std::vector<double> v = b.per_point(y, "y");
+            return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.log_density(v[i]); });
+          },
+          py::arg("y"), "Log density of observing y at each x; y is a number or one value per x.")
+      .def(
+          "prob_better",
+          [](const PredictiveBatch& b, py::handle threshold) {
+            const std::vector<double> v = b.per_point(threshold, "threshold");
+            return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.prob_better(v[i]); });
+          },
+          py::arg("threshold"), R"doc(
 P(observed value is better than threshold) at each x, respecting higher_is_better.
 threshold is a number or one value per x.
 )doc")
-      .def_property_readonly("higher_is_better", [](const PredictiveBatch& b) {
-        return b.p.empty() ? false : b.p[0].higher_is_better();
-      }, "The metric's direction.")
-      .def("to_json", [](const PredictiveBatch& b) {
-        json arr = json::array();
-        for (std::size_t i = 0; i < b.p.size(); ++i) {
-          json e = b.p[i];
-          e["x"] = b.x[i];
-          arr.push_back(std::move(e));
-        }
-        return arr.dump();
-      }, "The predictives as a JSON array (curvecast's predictive form, plus each x).")
+      .def_property_readonly(
+          "higher_is_better", [](const PredictiveBatch& b) { return b.p.empty() ? false : b.p[0].higher_is_better(); },
+          "The metric's direction.")
+      .def(
+          "to_json",
+          [](const PredictiveBatch& b) {
+            json arr = json::array();
+            for (std::size_t i = 0; i < b.p.size(); ++i) {
+              json e = b.p[i];
+              e["x"] = b.x[i];
+              arr.push_back(std::move(e));
+            }
+            return arr.dump();
+          },
+          "The predictives as a JSON array (curvecast's predictive form, plus each x).")
       .def("__len__", [](const PredictiveBatch& b) { return b.p.size(); })
-      .def("__getitem__", [](const PredictiveBatch& b, py::ssize_t i) {
-        const auto n = static_cast<py::ssize_t>(b.p.size());
-        if (i < 0) i += n;
-        if (i < 0 || i >= n) throw py::index_error("curvecast: Predictive index out of range");
-        PredictiveBatch one;
-        one.x = {b.x[static_cast<std::size_t>(i)]};
-        one.p = {b.p[static_cast<std::size_t>(i)]};
-        one.scalar = true;
-        return one;
-      }, "The predictive at the i-th x (its queries return floats).")
+      .def(
+          "__getitem__",
+          [](const PredictiveBatch& b, py::ssize_t i) {
+            const auto n = static_cast<py::ssize_t>(b.p.size());
+            if (i < 0) i += n;
+            if (i < 0 || i >= n) throw py::index_error("curvecast: Predictive index out of range");
+            PredictiveBatch one;
+            one.x = {b.x[static_cast<std::size_t>(i)]};
+            one.p = {b.p[static_cast<std::size_t>(i)]};
+            one.scalar = true;
+            return one;
+          },
+          "The predictive at the i-th x (its queries return floats).")
       .def("__repr__", &repr_predictive);
 
   // ----- Extrapolator
@@ -359,12 +394,15 @@ cut by time_budget_seconds). Use one object per thread.
              return std::make_unique<PyExtrapolator>(method, seed, kwargs_to_json(kw));
            }),
            py::arg("method") = "ensemble", py::arg("seed") = 0)
-      .def("fit", [](PyExtrapolator& self, py::handle x, py::handle y, bool higher_is_better) -> PyExtrapolator& {
-        Observations obs(to_vector(x, "x"), to_vector(y, "y"), higher_is_better);
-        self.fit(std::move(obs));
-        return self;
-      }, py::arg("x"), py::arg("y"), py::arg("higher_is_better") = false, py::return_value_policy::reference,
-         R"doc(
+      .def(
+          "fit",
+          [](PyExtrapolator& self, py::handle x, py::handle y, bool higher_is_better) -> PyExtrapolator& {
+            Observations obs(to_vector(x, "x"), to_vector(y, "y"), higher_is_better);
+            self.fit(std::move(obs));
+            return self;
+          },
+          py::arg("x"), py::arg("y"), py::arg("higher_is_better") = false, py::return_value_policy::reference,
+          R"doc(
 Fits to the observed curve and returns self.
 
 x: 1-D, finite, strictly increasing (epochs, steps, samples, FLOP); y: 1-D of the
@@ -377,38 +415,46 @@ Predictive distribution of the observed value at each x (a number or a 1-D array
 Returns a Predictive whose queries (mean, sd, quantile, interval, log_pdf,
 prob_better) give numpy arrays, or floats for a single number.
 )doc")
-      .def("sample_curves", [](const PyExtrapolator& self, py::handle xs, std::size_t n, std::uint64_t seed,
-                               bool with_noise) {
-        const std::vector<double> x = to_vector(xs, "x");
-        Eigen::MatrixXd d;
-        {
-          auto l = self.lock("sample_curves");
-          py::gil_scoped_release release;
-          d = self.ex().sample_curves(x, n, seed, with_noise);
-        }
-        return to_numpy(d);
-      }, py::arg("x"), py::arg("n") = 100, py::arg("seed") = 0, py::arg("with_noise") = false, R"doc(
+      .def(
+          "sample_curves",
+          [](const PyExtrapolator& self, py::handle xs, std::size_t n, std::uint64_t seed, bool with_noise) {
+            const std::vector<double> x = to_vector(xs, "x");
+            Eigen::MatrixXd d;
+            {
+              auto l = self.lock("sample_curves");
+              py::gil_scoped_release release;
+              d = self.ex().sample_curves(x, n, seed, with_noise);
+            }
+            return to_numpy(d);
+          },
+          py::arg("x"), py::arg("n") = 100, py::arg("seed") = 0, py::arg("with_noise") = false, R"doc(
 Joint draws of the future curve: an (n, len(x)) array, row d is one draw at every x.
 with_noise adds independent observation noise to each point. Same seed, same draws.
 )doc")
-      .def("asymptote", [](const PyExtrapolator& self, double level) {
-        auto l = self.lock("asymptote");
-        return self.ex().asymptote(level);
-      }, py::arg("level") = 0.9, "Where the curve levels off, with a `level` interval (an AsymptoteEstimate).")
-      .def("reach", [](const PyExtrapolator& self, double target, double x_max, double level, py::kwargs kw) {
-        curvecast::ReachOptions o;
-        o.level = level;
-        const json j = kwargs_to_json(kw);
-        OptionReader r(j, "reach");
-        r.get("grid_points", o.grid_points);
-        r.get("draws", o.draws);
-        r.get("seed", o.seed);
-        r.get("bisection_steps", o.bisection_steps);
-        r.finish();
-        auto l = self.lock("reach");
-        py::gil_scoped_release release;
-        return curvecast::reach(self.ex(), target, x_max, o);
-      }, py::arg("target"), py::arg("x_max"), py::arg("level") = 0.9, R"doc(
+      .def(
+          "asymptote",
+          [](const PyExtrapolator& self, double level) {
+            auto l = self.lock("asymptote");
+            return self.ex().asymptote(level);
+          },
+          py::arg("level") = 0.9, "Where the curve levels off, with a `level` interval (an AsymptoteEstimate).")
+      .def(
+          "reach",
+          [](const PyExtrapolator& self, double target, double x_max, double level, py::kwargs kw) {
+            curvecast::ReachOptions o;
+            o.level = level;
+            const json j = kwargs_to_json(kw);
+            OptionReader r(j, "reach");
+            r.get("grid_points", o.grid_points);
+            r.get("draws", o.draws);
+            r.get("seed", o.seed);
+            r.get("bisection_steps", o.bisection_steps);
+            r.finish();
+            auto l = self.lock("reach");
+            py::gil_scoped_release release;
+            return curvecast::reach(self.ex(), target, x_max, o);
+          },
+          py::arg("target"), py::arg("x_max"), py::arg("level") = 0.9, R"doc(
 reach(target, x_max, level=0.9, **options) -> ReachEstimate
 
 At what x (between the last observation and x_max) the noise-free curve reaches
@@ -416,58 +462,75 @@ At what x (between the last observation and x_max) the noise-free curve reaches
 first crossings of seeded joint draws. Options (ReachOptions): grid_points=128,
 draws=400, seed=0x5eed, bisection_steps=40.
 )doc")
-      .def("prob_better", [](const PyExtrapolator& self, py::handle x, py::handle threshold) {
-        PredictiveBatch b = predict_batch(self, x);
-        const std::vector<double> v = b.per_point(threshold, "threshold");
-        return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.prob_better(v[i]); });
-      }, py::arg("x"), py::arg("threshold"), "P(observed value at x beats threshold), respecting the direction.")
-      .def_property_readonly("name", [](const PyExtrapolator& s) { return s.ex().name(); },
-                             "The C++ extrapolator's name (e.g. 'pow3', 'ls:akaike', 'ensemble').")
+      .def(
+          "prob_better",
+          [](const PyExtrapolator& self, py::handle x, py::handle threshold) {
+            PredictiveBatch b = predict_batch(self, x);
+            const std::vector<double> v = b.per_point(threshold, "threshold");
+            return b.map([&](const curvecast::Predictive& p, std::size_t i) { return p.prob_better(v[i]); });
+          },
+          py::arg("x"), py::arg("threshold"), "P(observed value at x beats threshold), respecting the direction.")
+      .def_property_readonly(
+          "name", [](const PyExtrapolator& s) { return s.ex().name(); },
+          "The C++ extrapolator's name (e.g. 'pow3', 'ls:akaike', 'ensemble').")
       .def_property_readonly("method", &PyExtrapolator::method, "The method name it was built with.")
       .def_property_readonly("seed", &PyExtrapolator::seed, "The seed it was built with.")
-      .def_property_readonly("options", [](const PyExtrapolator& s) { return json_to_py(s.options()); },
-                             "The keyword options it was built with (a dict).")
-      .def_property_readonly("is_fitted", [](const PyExtrapolator& s) { return s.ex().is_fitted(); },
-                             "Whether fit() has succeeded.")
-      .def_property_readonly("x", [](const PyExtrapolator& s) { return to_numpy(s.ex().observations().x); },
-                             "x of the last fit (UsageError before fit).")
-      .def_property_readonly("y", [](const PyExtrapolator& s) { return to_numpy(s.ex().observations().y); },
-                             "y of the last fit (UsageError before fit).")
-      .def_property_readonly("higher_is_better",
-                             [](const PyExtrapolator& s) { return s.ex().observations().higher_is_better; },
-                             "Direction of the last fit's metric (UsageError before fit).")
-      .def_property_readonly("fit_result", [](const PyExtrapolator& s) -> py::object {
-        auto l = s.lock("fit_result");
-        if (auto* ls = dynamic_cast<const curvecast::LeastSquaresExtrapolator*>(&s.ex()))
-          return json_to_py(json(ls->result()));
-        return py::none();
-      }, "Least-squares fit of a single family as a dict (params, covariance, aicc, ...); None for other methods.")
-      .def_property_readonly("members", [](const PyExtrapolator& s) -> py::object {
-        auto l = s.lock("members");
-        if (auto* mf = dynamic_cast<const curvecast::MultiFamilyExtrapolator*>(&s.ex())) return py::cast(mf->members());
-        return py::none();
-      }, "ls:* methods: the families kept and their weights, [(name, weight)]; None for other methods.")
-      .def_property_readonly("diagnostics", [](const PyExtrapolator& s) -> py::object {
-        auto l = s.lock("diagnostics");
-        auto* pe = dynamic_cast<const curvecast::MixturePosterior*>(&s.ex());
-        if (!pe) return py::none();
-        const curvecast::SamplerDiagnostics& d = pe->diagnostics();
-        py::dict out;
-        out["acceptance_fraction"] = d.acceptance_fraction;
-        out["autocorr_time"] = d.autocorr_time;
-        out["split_rhat"] = d.split_rhat;
-        out["ess"] = d.ess;
-        out["walkers"] = d.walkers;
-        out["steps"] = d.steps;
-        out["burn_in"] = d.burn_in;
-        out["budget_exhausted"] = d.budget_exhausted;
-        out["evaluations"] = d.evaluations;
-        out["seconds"] = d.seconds;
-        out["warm_started"] = d.warm_started;
-        out["extensions"] = d.extensions;
-        out["converged"] = d.converged();
-        return std::move(out);
-      }, "ensemble and mcmc:* methods: the sampler's diagnostics of the last fit (a dict); None otherwise.")
+      .def_property_readonly(
+          "options", [](const PyExtrapolator& s) { return json_to_py(s.options()); },
+          "The keyword options it was built with (a dict).")
+      .def_property_readonly(
+          "is_fitted", [](const PyExtrapolator& s) { return s.ex().is_fitted(); }, "Whether fit() has succeeded.")
+      .def_property_readonly(
+          "x", [](const PyExtrapolator& s) { return to_numpy(s.ex().observations().x); },
+          "x of the last fit (UsageError before fit).")
+      .def_property_readonly(
+          "y", [](const PyExtrapolator& s) { return to_numpy(s.ex().observations().y); },
+          "y of the last fit (UsageError before fit).")
+      .def_property_readonly(
+          "higher_is_better", [](const PyExtrapolator& s) { return s.ex().observations().higher_is_better; },
+          "Direction of the last fit's metric (UsageError before fit).")
+      .def_property_readonly(
+          "fit_result",
+          [](const PyExtrapolator& s) -> py::object {
+            auto l = s.lock("fit_result");
+            if (auto* ls = dynamic_cast<const curvecast::LeastSquaresExtrapolator*>(&s.ex()))
+              return json_to_py(json(ls->result()));
+            return py::none();
+          },
+          "Least-squares fit of a single family as a dict (params, covariance, aicc, ...); None for other methods.")
+      .def_property_readonly(
+          "members",
+          [](const PyExtrapolator& s) -> py::object {
+            auto l = s.lock("members");
+            if (auto* mf = dynamic_cast<const curvecast::MultiFamilyExtrapolator*>(&s.ex()))
+              return py::cast(mf->members());
+            return py::none();
+          },
+          "ls:* methods: the families kept and their weights, [(name, weight)]; None for other methods.")
+      .def_property_readonly(
+          "diagnostics",
+          [](const PyExtrapolator& s) -> py::object {
+            auto l = s.lock("diagnostics");
+            auto* pe = dynamic_cast<const curvecast::MixturePosterior*>(&s.ex());
+            if (!pe) return py::none();
+            const curvecast::SamplerDiagnostics& d = pe->diagnostics();
+            py::dict out;
+            out["acceptance_fraction"] = d.acceptance_fraction;
+            out["autocorr_time"] = d.autocorr_time;
+            out["split_rhat"] = d.split_rhat;
+            out["ess"] = d.ess;
+            out["walkers"] = d.walkers;
+            out["steps"] = d.steps;
+            out["burn_in"] = d.burn_in;
+            out["budget_exhausted"] = d.budget_exhausted;
+            out["evaluations"] = d.evaluations;
+            out["seconds"] = d.seconds;
+            out["warm_started"] = d.warm_started;
+            out["extensions"] = d.extensions;
+            out["converged"] = d.converged();
+            return std::move(out);
+          },
+          "ensemble and mcmc:* methods: the sampler's diagnostics of the last fit (a dict); None otherwise.")
       .def("to_json", &PyExtrapolator::to_json, R"doc(
 The extrapolator as a JSON document: method, seed, options and (when fitted) the
 observations in curvecast's observations form, with the lengths of the fits that
@@ -489,40 +552,49 @@ built its state. Extrapolator.from_json() rebuilds it.
         return o.str();
       });
 
-  m.def("fit", [](py::handle x, py::handle y, const std::string& method, bool higher_is_better, std::uint64_t seed,
-                  py::kwargs kw) {
-    auto ex = std::make_unique<PyExtrapolator>(method, seed, kwargs_to_json(kw));
-    ex->fit(Observations(to_vector(x, "x"), to_vector(y, "y"), higher_is_better));
-    return ex;
-  }, py::arg("x"), py::arg("y"), py::arg("method") = "ensemble", py::arg("higher_is_better") = false,
-        py::arg("seed") = 0, R"doc(
+  m.def(
+      "fit",
+      [](py::handle x, py::handle y, const std::string& method, bool higher_is_better, std::uint64_t seed,
+         py::kwargs kw) {
+        auto ex = std::make_unique<PyExtrapolator>(method, seed, kwargs_to_json(kw));
+        ex->fit(Observations(to_vector(x, "x"), to_vector(y, "y"), higher_is_better));
+        return ex;
+      },
+      py::arg("x"), py::arg("y"), py::arg("method") = "ensemble", py::arg("higher_is_better") = false,
+      py::arg("seed") = 0, R"doc(
 fit(x, y, method="ensemble", higher_is_better=False, seed=0, **options) -> Extrapolator
 
 Builds the extrapolator `method` (see methods()) with the seed and options and
 fits it to (x, y). Equivalent to Extrapolator(method, seed, **options).fit(x, y, higher_is_better).
 )doc");
 
-  m.def("methods", [] { return curvecast::extrapolator_names(); },
-        "Every method name fit() and Extrapolator accept (last, the families, ls:*, ensemble, ensemble:lcpfn, mcmc:*).");
-  m.def("families", [] {
-    py::list out;
-    for (const auto& f : curvecast::family_registry()) {
-      py::dict d;
-      d["name"] = f.name;
-      d["formula"] = f.formula;
-      d["num_params"] = f.num_params;
-      d["param_names"] = f.param_names;
-      out.append(d);
-    }
-    return out;
-  }, "The registered curve families: [{name, formula, num_params, param_names}].");
+  m.def(
+      "methods", [] { return curvecast::extrapolator_names(); },
+      "Every method name fit() and Extrapolator accept (last, the families, ls:*, ensemble, ensemble:lcpfn, mcmc:*).");
+  m.def(
+      "families",
+      [] {
+        py::list out;
+        for (const auto& f : curvecast::family_registry()) {
+          py::dict d;
+          d["name"] = f.name;
+          d["formula"] = f.formula;
+          d["num_params"] = f.num_params;
+          d["param_names"] = f.param_names;
+          out.append(d);
+        }
+        return out;
+      },
+      "The registered curve families: [{name, formula, num_params, param_names}].");
 
   // ----- curve sets
   py::class_<curvecast::Curve>(m, "Curve", "One curve of a curve set: id, task, x, y.")
       .def_readonly("id", &curvecast::Curve::id, "The curve's identifier.")
       .def_readonly("task", &curvecast::Curve::task, "The task it was trained on (may be empty).")
-      .def_property_readonly("x", [](const curvecast::Curve& c) { return to_numpy(c.x); }, "x values (numpy).")
-      .def_property_readonly("y", [](const curvecast::Curve& c) { return to_numpy(c.y); }, "y values (numpy).")
+      .def_property_readonly(
+          "x", [](const curvecast::Curve& c) { return to_numpy(c.x); }, "x values (numpy).")
+      .def_property_readonly(
+          "y", [](const curvecast::Curve& c) { return to_numpy(c.y); }, "y values (numpy).")
       .def("__len__", [](const curvecast::Curve& c) { return c.x.size(); })
       .def("__repr__", [](const curvecast::Curve& c) {
         return "Curve('" + c.id + "', " + std::to_string(c.x.size()) + " points)";
@@ -538,22 +610,27 @@ Iterating yields Curve objects; len() is the number of curves.
       .def_readonly("higher_is_better", &curvecast::CurveSet::higher_is_better, "The metric's direction.")
       .def_readonly("curves", &curvecast::CurveSet::curves, "The curves (a list of Curve).")
       .def("__len__", [](const curvecast::CurveSet& s) { return s.curves.size(); })
-      .def("__getitem__", [](const curvecast::CurveSet& s, py::ssize_t i) {
-        const auto n = static_cast<py::ssize_t>(s.curves.size());
-        if (i < 0) i += n;
-        if (i < 0 || i >= n) throw py::index_error("curvecast: CurveSet index out of range");
-        return s.curves[static_cast<std::size_t>(i)];
-      })
-      .def("__iter__", [](const curvecast::CurveSet& s) { return py::make_iterator(s.curves.begin(), s.curves.end()); },
-           py::keep_alive<0, 1>())
-      .def("to_json", [](const curvecast::CurveSet& s) { return json(s).dump(); }, "The set in the uniform JSON format.")
+      .def("__getitem__",
+           [](const curvecast::CurveSet& s, py::ssize_t i) {
+             const auto n = static_cast<py::ssize_t>(s.curves.size());
+             if (i < 0) i += n;
+             if (i < 0 || i >= n) throw py::index_error("curvecast: CurveSet index out of range");
+             return s.curves[static_cast<std::size_t>(i)];
+           })
+      .def(
+          "__iter__", [](const curvecast::CurveSet& s) { return py::make_iterator(s.curves.begin(), s.curves.end()); },
+          py::keep_alive<0, 1>())
+      .def(
+          "to_json", [](const curvecast::CurveSet& s) { return json(s).dump(); }, "The set in the uniform JSON format.")
       .def("__repr__", [](const curvecast::CurveSet& s) {
         return "CurveSet('" + s.source.substr(0, 40) + "', " + std::to_string(s.curves.size()) + " curves)";
       });
-  m.def("read_curve_set", [](const std::string& path) { return curvecast::read_curve_set(path); }, py::arg("path"),
-        "Reads a curve set file in the uniform JSON format (JsonError when it cannot be read or parsed).");
-  m.def("parse_curve_set", [](const std::string& text) { return curvecast::parse_curve_set(text); }, py::arg("text"),
-        "Parses a curve set from JSON text (JsonError on malformed input).");
+  m.def(
+      "read_curve_set", [](const std::string& path) { return curvecast::read_curve_set(path); }, py::arg("path"),
+      "Reads a curve set file in the uniform JSON format (JsonError when it cannot be read or parsed).");
+  m.def(
+      "parse_curve_set", [](const std::string& text) { return curvecast::parse_curve_set(text); }, py::arg("text"),
+      "Parses a curve set from JSON text (JsonError on malformed input).");
 }
 
 }  // namespace ccpy

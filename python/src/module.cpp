@@ -42,8 +42,10 @@ RealArray as_real_array(py::handle obj, const std::string& what, int min_ndim, i
   if (arr.ndim() < min_ndim || arr.ndim() > max_ndim) {
     std::ostringstream m;
     m << "curvecast: " << what << " must be ";
-    if (min_ndim == max_ndim) m << min_ndim << "-D";
-    else m << (min_ndim == 0 ? "a number or " : "") << max_ndim << "-D";
+    if (min_ndim == max_ndim)
+      m << min_ndim << "-D";
+    else
+      m << (min_ndim == 0 ? "a number or " : "") << max_ndim << "-D";
     m << ", got an array of shape " << shape_of(arr);
     throw curvecast::InvalidInput(m.str());
   }
@@ -182,10 +184,14 @@ void OptionReader::get(const char* key, std::vector<std::vector<double>>& v) {
 void OptionReader::get(const char* key, curvecast::Loss& v) {
   if (const json* x = find(key)) {
     const std::string s = x->is_string() ? x->get<std::string>() : "";
-    if (s == "squared") v = curvecast::Loss::Squared;
-    else if (s == "huber") v = curvecast::Loss::Huber;
-    else if (s == "cauchy") v = curvecast::Loss::Cauchy;
-    else bad_type(key, "'squared', 'huber' or 'cauchy'");
+    if (s == "squared")
+      v = curvecast::Loss::Squared;
+    else if (s == "huber")
+      v = curvecast::Loss::Huber;
+    else if (s == "cauchy")
+      v = curvecast::Loss::Cauchy;
+    else
+      bad_type(key, "'squared', 'huber' or 'cauchy'");
   }
 }
 void OptionReader::finish() const {
@@ -224,23 +230,24 @@ void init_errors(py::module_& m) {
     m.attr(name) = cls;
     return cls;
   };
-  py::object error = make("Error", PyExc_Exception,
-                          "Base of every exception curvecast raises (the C++ curvecast::Error).");
+  py::object error =
+      make("Error", PyExc_Exception, "Base of every exception curvecast raises (the C++ curvecast::Error).");
   auto two = [&](PyObject* std_base) { return py::make_tuple(error, py::handle(std_base)); };
-  py::object invalid_input = make("InvalidInput", two(PyExc_ValueError),
-                                  "The data handed in cannot be used (NaN, unsorted x, too few points, wrong shape, ...).");
+  py::object invalid_input =
+      make("InvalidInput", two(PyExc_ValueError),
+           "The data handed in cannot be used (NaN, unsorted x, too few points, wrong shape, ...).");
   py::object invalid_options = make("InvalidOptions", two(PyExc_ValueError),
                                     "An option holds a value outside its documented range, or is unknown.");
   py::object fit_failure = make("FitFailure", two(PyExc_RuntimeError),
                                 "No start of a fit produced a finite optimum, or a posterior could not be built.");
-  py::object usage_error = make("UsageError", two(PyExc_RuntimeError),
-                                "A query was made before fit(), or a name is unknown.");
-  py::object json_error = make("JsonError", two(PyExc_ValueError),
-                               "A JSON document is malformed or lacks a required field.");
+  py::object usage_error =
+      make("UsageError", two(PyExc_RuntimeError), "A query was made before fit(), or a name is unknown.");
+  py::object json_error =
+      make("JsonError", two(PyExc_ValueError), "A JSON document is malformed or lacks a required field.");
   // Leaked references: the translator runs until the interpreter exits.
-  static PyObject* types[6] = {error.release().ptr(),       invalid_input.release().ptr(),
+  static PyObject* types[6] = {error.release().ptr(),           invalid_input.release().ptr(),
                                invalid_options.release().ptr(), fit_failure.release().ptr(),
-                               usage_error.release().ptr(), json_error.release().ptr()};
+                               usage_error.release().ptr(),     json_error.release().ptr()};
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -63,8 +63,8 @@
 
 namespace curvecast::detail {
 
-inline constexpr int kMaxBasis = 5;   // intercept + 4 families
-inline constexpr int kMaxShape = 5;   // nonlinear parameters (+ ln sigma => 6 dims)
+inline constexpr int kMaxBasis = 5;  // intercept + 4 families
+inline constexpr int kMaxShape = 5;  // nonlinear parameters (+ ln sigma => 6 dims)
 /// Size of the filter's final state written by BasisModel::conditional(): the
 /// filtered (B, D) of each basis column and of z, then P_BB, P_BD, P_DD.
 inline constexpr int kFilterState = 2 * (kMaxBasis + 1) + 3;
@@ -81,15 +81,15 @@ enum BasisFamily : int { kPow3 = 0, kIlog2 = 1, kJanoschek = 2, kMmf = 3 };
 /// Prior of the basis model (normalised units).
 struct BasisPrior {
   // Shape parameters: Gaussian on the log scale (mean, sd), per family.
-  double ln_alpha_mean = 0, ln_alpha_sd = 2;        // pow3 exponent (LC-PFN: N(0, 2))
-  double ln_kappa_mean = -2, ln_kappa_sd = 1;       // janoschek rate (LC-PFN: N(-2, 1))
-  double ln_delta_mean = 0, ln_delta_sd = 0.5;      // janoschek exponent (LC-PFN: N(0, 0.5))
-  double ln_kappa4_mean = 0, ln_kappa4_sd = 2;      // mmf (LC-PFN code's mmf prior: ln kappa ~ N(0, 2))
-  double ln_delta4_mean = 0, ln_delta4_sd = 1;      // mmf (ln delta ~ N(0, 1))
-  double ln_sigma_mean = -4, ln_sigma_sd = 1;       // noise (LC-PFN code: N(-4, 1))
-  double ln_lambda_mean = -2.3, ln_lambda_sd = 1;   // discrepancy rate, when learned (BasisModel::learn_discrepancy)
-  double ln_eta_mean = -4, ln_eta_sd = 1;           // slope-discrepancy rate, when learned (BasisModel::learn_slope)
-  std::array<double, kMaxBasis> b_mean{};          // coefficient prior mean (active columns first)
+  double ln_alpha_mean = 0, ln_alpha_sd = 2;          // pow3 exponent (LC-PFN: N(0, 2))
+  double ln_kappa_mean = -2, ln_kappa_sd = 1;         // janoschek rate (LC-PFN: N(-2, 1))
+  double ln_delta_mean = 0, ln_delta_sd = 0.5;        // janoschek exponent (LC-PFN: N(0, 0.5))
+  double ln_kappa4_mean = 0, ln_kappa4_sd = 2;        // mmf (LC-PFN code's mmf prior: ln kappa ~ N(0, 2))
+  double ln_delta4_mean = 0, ln_delta4_sd = 1;        // mmf (ln delta ~ N(0, 1))
+  double ln_sigma_mean = -4, ln_sigma_sd = 1;         // noise (LC-PFN code: N(-4, 1))
+  double ln_lambda_mean = -2.3, ln_lambda_sd = 1;     // discrepancy rate, when learned (BasisModel::learn_discrepancy)
+  double ln_eta_mean = -4, ln_eta_sd = 1;             // slope-discrepancy rate, when learned (BasisModel::learn_slope)
+  std::array<double, kMaxBasis> b_mean{};             // coefficient prior mean (active columns first)
   std::array<double, kMaxBasis * kMaxBasis> b_cov{};  // coefficient prior covariance, row-major p x p
 };
 
@@ -98,8 +98,8 @@ struct BasisConstraints {
   std::vector<double> grid;  ///< t values checked (empty: no constraint)
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
-  bool rise = false;         ///< require z(grid.back()) > z(grid.front())
-  bool monotone = false;     ///< require z non-decreasing along the grid
+  bool rise = false;      ///< require z(grid.back()) > z(grid.front())
+  bool monotone = false;  ///< require z non-decreasing along the grid
   bool active() const { return !grid.empty() && (rise || monotone || std::isfinite(lo) || std::isfinite(hi)); }
 };
 
@@ -316,7 +316,8 @@ class BasisModel {
     for (;;) {
       int k = 0;
       for (int f : fam_) {
-        if (f == kPow3) th[k++] = prior_.ln_alpha_mean + prior_.ln_alpha_sd * rng.normal();
+        if (f == kPow3)
+          th[k++] = prior_.ln_alpha_mean + prior_.ln_alpha_sd * rng.normal();
         else if (f == kJanoschek) {
           th[k++] = prior_.ln_kappa_mean + prior_.ln_kappa_sd * rng.normal();
           th[k++] = prior_.ln_delta_mean + prior_.ln_delta_sd * rng.normal();

@@ -50,10 +50,14 @@ inline void lcpfn_coefficient_moments(const std::vector<int>& fam, double* mean,
   int c = 1;
   for (int f : fam) {
     double EL, EL2, EM, EM2, ELM;
-    if (f == kPow3) EL = 0.625, EL2 = 1.5625 / 3, EM = 0, EM2 = 0.36 / 3, ELM = 0;
-    else if (f == kIlog2) EL = 0.5, EL2 = 1.0 / 3, EM = 0, EM2 = 0.25 / 3, ELM = 0;
-    else if (f == kJanoschek) EL = 0.5, EL2 = 1.0 / 3, EM = 0.5, EM2 = 8.0 / 12, ELM = 1.0 / 6;
-    else EL = 0.8, EL2 = 0.65, EM = -0.6, EM2 = 0.38, ELM = -0.49;
+    if (f == kPow3)
+      EL = 0.625, EL2 = 1.5625 / 3, EM = 0, EM2 = 0.36 / 3, ELM = 0;
+    else if (f == kIlog2)
+      EL = 0.5, EL2 = 1.0 / 3, EM = 0, EM2 = 0.25 / 3, ELM = 0;
+    else if (f == kJanoschek)
+      EL = 0.5, EL2 = 1.0 / 3, EM = 0.5, EM2 = 8.0 / 12, ELM = 1.0 / 6;
+    else
+      EL = 0.8, EL2 = 0.65, EM = -0.6, EM2 = 0.38, ELM = -0.49;
     mean[0] += Ew * EL;
     mean[c] = Ew * EM;
     cov[0] += Ew2 * EL2 - Ew * Ew * EL * EL;
@@ -206,13 +210,12 @@ struct EnsembleSetup {
     std::vector<int> fam;
     for (const char* n : {"pow3", "ilog2", "janoschek", "mmf"})
       if (std::find(names.begin(), names.end(), n) != names.end())
-        fam.push_back(std::string(n) == "pow3" ? kPow3
-                      : std::string(n) == "ilog2" ? kIlog2
+        fam.push_back(std::string(n) == "pow3"        ? kPow3
+                      : std::string(n) == "ilog2"     ? kIlog2
                       : std::string(n) == "janoschek" ? kJanoschek
                                                       : kMmf);
     return fam;
   }
-
 };
 
 }  // namespace curvecast::detail

@@ -12,10 +12,10 @@
 #include "family_list.hpp"
 
 namespace curvecast {
-#define CURVECAST_DETAIL_EXTERN_FAMILY(F)                                                 \
+#define CURVECAST_DETAIL_EXTERN_FAMILY(F)                                                                         \
   extern template FitResult fit_family<families::F>(const Observations&, const FitOptions&, const CurveSummary*); \
-  namespace detail {                                                                     \
-  extern template double value_and_gradient<families::F>(const double*, double, double*); \
+  namespace detail {                                                                                              \
+  extern template double value_and_gradient<families::F>(const double*, double, double*);                         \
   }
 CURVECAST_FAMILY_LIST(CURVECAST_DETAIL_EXTERN_FAMILY)
 #undef CURVECAST_DETAIL_EXTERN_FAMILY

@@ -10,25 +10,25 @@
 //
 // Keep one X(...) per line: CMakeLists.txt parses them.
 #define CURVECAST_FAMILY_LIST(X) \
-  X(Pow2) \
-  X(Log2) \
-  X(Exp2) \
-  X(Lin2) \
-  X(Ilog2) \
-  X(Pow3) \
-  X(Exp3) \
-  X(Expd3) \
-  X(Expp3) \
-  X(Vap3) \
-  X(LogPower3) \
-  X(Mmf4) \
-  X(Wbl4) \
-  X(Janoschek4) \
-  X(Exp4) \
-  X(Pow4) \
-  X(Weibull) \
-  X(Mmf) \
-  X(Janoschek) \
-  X(Hill3) \
-  X(LogLogLinear) \
+  X(Pow2)                        \
+  X(Log2)                        \
+  X(Exp2)                        \
+  X(Lin2)                        \
+  X(Ilog2)                       \
+  X(Pow3)                        \
+  X(Exp3)                        \
+  X(Expd3)                       \
+  X(Expp3)                       \
+  X(Vap3)                        \
+  X(LogPower3)                   \
+  X(Mmf4)                        \
+  X(Wbl4)                        \
+  X(Janoschek4)                  \
+  X(Exp4)                        \
+  X(Pow4)                        \
+  X(Weibull)                     \
+  X(Mmf)                         \
+  X(Janoschek)                   \
+  X(Hill3)                       \
+  X(LogLogLinear)                \
   /* end of list */

@@ -23,8 +23,7 @@ struct Summary {
 
 inline std::vector<double> logspace(double lo, double hi, int k) {
   std::vector<double> v(k);
-  for (int i = 0; i < k; ++i)
-    v[i] = k == 1 ? lo : lo * std::pow(hi / lo, static_cast<double>(i) / (k - 1));
+  for (int i = 0; i < k; ++i) v[i] = k == 1 ? lo : lo * std::pow(hi / lo, static_cast<double>(i) / (k - 1));
   return v;
 }
 
@@ -71,8 +70,7 @@ class TopK {
     for (double v : p)
       if (!std::isfinite(v)) return;
     items_.push_back({sse, p});
-    std::sort(items_.begin(), items_.end(),
-              [](const Item& a, const Item& b) { return a.sse < b.sse; });
+    std::sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) { return a.sse < b.sse; });
     if (items_.size() > k_) items_.resize(k_);
   }
   std::vector<std::array<double, N>> result() const {
@@ -99,12 +97,8 @@ LinFit project(const Summary& s, G&& g, bool intercept, std::vector<double>& phi
 }
 
 /// Rates for exp(-b t)-like terms, from 1/(100 tn) to 10/t1.
-inline std::vector<double> rate_grid(const Summary& s, int k = 16) {
-  return logspace(0.01 / s.tn, 10.0 / s.t1, k);
-}
+inline std::vector<double> rate_grid(const Summary& s, int k = 16) { return logspace(0.01 / s.tn, 10.0 / s.t1, k); }
 /// Characteristic t (half-way points) from t1/10 to 100 tn.
-inline std::vector<double> scale_grid(const Summary& s, int k = 12) {
-  return logspace(0.1 * s.t1, 100.0 * s.tn, k);
-}
+inline std::vector<double> scale_grid(const Summary& s, int k = 12) { return logspace(0.1 * s.t1, 100.0 * s.tn, k); }
 
 }  // namespace curvecast::detail

@@ -49,9 +49,9 @@ struct RegimeChange {
   static constexpr double kTurnShare[kTurnScales] = {0.75, 0.25};
   static constexpr double kTurnScale[kTurnScales] = {1.0, 10.0};
 
-  double onset = 0;     // onset hazard per unit ln t beyond the data (0: none)
-  double turn = 0;      // turn hazard per unit ln t
-  double zr = 1;        // prefix range, z units
+  double onset = 0;                                           // onset hazard per unit ln t beyond the data (0: none)
+  double turn = 0;                                            // turn hazard per unit ln t
+  double zr = 1;                                              // prefix range, z units
   double z_bound = std::numeric_limits<double>::quiet_NaN();  // metric's best value, z units (NaN: none)
 
   /// From the options' rates, the prefix's gain (its range in z units, 0 for a
@@ -92,8 +92,7 @@ struct RegimeChange {
 
   /// Adds the changed regimes to a predictive mixture at t (weights w, means
   /// and sds in z units; the direction of better is +z). No-op before t_last.
-  void extend(double t, double t_last, std::vector<double>& w, std::vector<double>& mu,
-              std::vector<double>& sd) const {
+  void extend(double t, double t_last, std::vector<double>& w, std::vector<double>& mu, std::vector<double>& sd) const {
     double p_on, p_turn;
     probabilities(t, t_last, &p_on, &p_turn);
     if (!(p_on + p_turn > 0)) return;

@@ -45,7 +45,8 @@ struct Pow2 {
     detail::TopK<2> top;
     std::vector<double> phi;
     for (double b : detail::logspace(0.01, 4, 16)) {
-      auto f = detail::project(s, [&](double t) { return std::pow(t, -b); }, false, phi);
+      auto f = detail::project(
+          s, [&](double t) { return std::pow(t, -b); }, false, phi);
       top.push(f.sse, {-f.c1, b});
     }
     return top.result();
@@ -73,7 +74,8 @@ struct Log2 {
   }
   static std::vector<Params> guesses(const Summary& s) {
     std::vector<double> phi;
-    auto f = detail::project(s, [](double t) { return std::log(t); }, true, phi);
+    auto f = detail::project(
+        s, [](double t) { return std::log(t); }, true, phi);
     detail::TopK<2> top;
     top.push(f.sse, {-f.c1, f.c0});
     return top.result();
@@ -103,7 +105,8 @@ struct Exp2 {
     detail::TopK<2> top;
     std::vector<double> phi;
     for (double b : detail::rate_grid(s)) {
-      auto f = detail::project(s, [&](double t) { return std::exp(-b * t); }, false, phi);
+      auto f = detail::project(
+          s, [&](double t) { return std::exp(-b * t); }, false, phi);
       top.push(f.sse, {f.c1, b});
     }
     return top.result();
@@ -130,7 +133,8 @@ struct Lin2 {
   }
   static std::vector<Params> guesses(const Summary& s) {
     std::vector<double> phi;
-    auto f = detail::project(s, [](double t) { return t; }, true, phi);
+    auto f = detail::project(
+        s, [](double t) { return t; }, true, phi);
     detail::TopK<2> top;
     top.push(f.sse, {f.c1, f.c0});
     return top.result();
@@ -158,7 +162,8 @@ struct Ilog2 {
   }
   static std::vector<Params> guesses(const Summary& s) {
     std::vector<double> phi;
-    auto f = detail::project(s, [](double t) { return 1.0 / std::log(t + 1.0); }, true, phi);
+    auto f = detail::project(
+        s, [](double t) { return 1.0 / std::log(t + 1.0); }, true, phi);
     detail::TopK<2> top;
     top.push(f.sse, {f.c0, -f.c1});
     return top.result();
@@ -189,7 +194,8 @@ struct Pow3 {
     detail::TopK<3> top;
     std::vector<double> phi;
     for (double al : detail::logspace(0.005, 5, 20)) {
-      auto f = detail::project(s, [&](double t) { return std::pow(t, -al); }, true, phi);
+      auto f = detail::project(
+          s, [&](double t) { return std::pow(t, -al); }, true, phi);
       top.push(f.sse, {f.c0, -f.c1, al});
     }
     return top.result();
@@ -220,7 +226,8 @@ struct Exp3 {
     detail::TopK<3> top;
     std::vector<double> phi;
     for (double b : detail::rate_grid(s, 20)) {
-      auto f = detail::project(s, [&](double t) { return std::exp(-b * t); }, true, phi);
+      auto f = detail::project(
+          s, [&](double t) { return std::exp(-b * t); }, true, phi);
       top.push(f.sse, {f.c1, b, f.c0});
     }
     return top.result();
@@ -251,7 +258,8 @@ struct Expd3 {
     detail::TopK<3> top;
     std::vector<double> phi;
     for (double b : detail::rate_grid(s, 20)) {
-      auto f = detail::project(s, [&](double t) { return std::exp(-b * t); }, true, phi);
+      auto f = detail::project(
+          s, [&](double t) { return std::exp(-b * t); }, true, phi);
       top.push(f.sse, {f.c0 + f.c1, b, f.c0});
     }
     return top.result();
@@ -285,8 +293,8 @@ struct Expp3 {
     std::vector<double> phi;
     for (double b : {0.0, -s.t1, -0.25 * s.tn})
       for (double a : {-4.0, -2.0, -1.0, -0.5, -0.25, -0.1, -0.05, 0.05, 0.1}) {
-        auto f = detail::project(s, [&](double t) { return std::exp(std::pow(t - b, a)); }, false,
-                                 phi);
+        auto f = detail::project(
+            s, [&](double t) { return std::exp(std::pow(t - b, a)); }, false, phi);
         // z ~ c - phi: fit c as the mean offset
         double c = 0, sse = 0;
         for (int i = 0; i < s.n; ++i) c += s.z[i] + phi[i];
@@ -401,8 +409,8 @@ struct LogPower3 {
     std::vector<double> phi;
     for (double k : detail::scale_grid(s, 10))
       for (double c : {-3.0, -1.5, -0.8, -0.4, -0.15, 0.15, 0.4, 0.8, 1.5, 3.0}) {
-        auto f = detail::project(s, [&](double t) { return 1.0 / (1.0 + std::pow(t / k, c)); },
-                                 false, phi);
+        auto f = detail::project(
+            s, [&](double t) { return 1.0 / (1.0 + std::pow(t / k, c)); }, false, phi);
         top.push(f.sse, {f.c1, std::log(k), c});
       }
     return top.result();

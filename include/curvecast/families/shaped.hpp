@@ -21,12 +21,13 @@ namespace curvecast::families {
 /// Shared start search for c - A * g(x) families with g fixed by two nonlinear
 /// parameters (a rate or scale, and a shape exponent).
 template <class G, class Make, int N>
-void two_param_scan(const Summary& s, const std::vector<double>& r, const std::vector<double>& d,
-                    G&& g, Make&& make, detail::TopK<N>& top) {
+void two_param_scan(const Summary& s, const std::vector<double>& r, const std::vector<double>& d, G&& g, Make&& make,
+                    detail::TopK<N>& top) {
   std::vector<double> phi;
   for (double ri : r)
     for (double di : d) {
-      auto f = detail::project(s, [&](double t) { return g(t, ri, di); }, true, phi);
+      auto f = detail::project(
+          s, [&](double t) { return g(t, ri, di); }, true, phi);
       if (std::isfinite(f.sse)) top.push(f.sse, make(f, ri, di));
     }
 }
@@ -163,8 +164,8 @@ struct Exp4 {
     std::vector<double> phi;
     for (double k : detail::scale_grid(s))
       for (double d : shape_grid()) {
-        auto f = detail::project(s, [&](double t) { return std::exp(-std::pow(t / k, d)); }, true,
-                                 phi);
+        auto f = detail::project(
+            s, [&](double t) { return std::exp(-std::pow(t / k, d)); }, true, phi);
         if (f.c1 < 0) top.push(f.sse, {f.c0, std::pow(k, -d), std::log(-f.c1), d});
       }
     if (top.result().empty()) top.push(1.0, {1.5, 0.5, 0.0, 0.5});
@@ -198,7 +199,8 @@ struct Pow4 {
     std::vector<double> phi;
     for (double d : {0.0, s.t1, 4 * s.t1, 0.25 * s.tn})
       for (double c : detail::logspace(0.01, 4, 14)) {
-        auto f = detail::project(s, [&](double t) { return std::pow(t + d, -c); }, true, phi);
+        auto f = detail::project(
+            s, [&](double t) { return std::pow(t + d, -c); }, true, phi);
         top.push(f.sse, {f.c0, -f.c1, c, d});
       }
     return top.result();
@@ -336,8 +338,7 @@ struct Hill3 {
     for (double k : detail::scale_grid(s, 10))
       for (double e : {-3.0, -1.5, -0.8, -0.4, -0.15, 0.15, 0.4, 0.8, 1.5, 3.0}) {
         auto f = detail::project(
-            s, [&](double t) { return std::pow(t, e) / (std::pow(k, e) + std::pow(t, e)); }, false,
-            phi);
+            s, [&](double t) { return std::pow(t, e) / (std::pow(k, e) + std::pow(t, e)); }, false, phi);
         top.push(f.sse, {f.c1, e, k});
       }
     return top.result();

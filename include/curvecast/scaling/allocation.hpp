@@ -23,7 +23,9 @@ namespace curvecast::scaling {
 struct ChinchillaParams {
   double A = 0, B = 0, E = 0, alpha = 0, beta = 0;
   /// From the fitted (a, b, e, alpha, beta) of the Chinchilla law (a = ln A, ...).
-  static ChinchillaParams from_log(const double* p) { return {std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), p[3], p[4]}; }
+  static ChinchillaParams from_log(const double* p) {
+    return {std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), p[3], p[4]};
+  }
   static ChinchillaParams from_log(const std::vector<double>& p) {
     if (p.size() != 5) throw InvalidInput("curvecast: ChinchillaParams::from_log needs 5 values");
     return from_log(p.data());
@@ -36,8 +38,9 @@ struct ChinchillaParams {
 
 inline void require_valid(const ChinchillaParams& p) {
   if (!p.valid())
-    throw InvalidInput("curvecast: allocation needs A, B, alpha, beta > 0 and finite (a compute-optimal split "
-                       "exists only then)");
+    throw InvalidInput(
+        "curvecast: allocation needs A, B, alpha, beta > 0 and finite (a compute-optimal split "
+        "exists only then)");
 }
 /// Exponent a of N_opt ~ C^a.
 inline double exponent_a(const ChinchillaParams& p) { return p.beta / (p.alpha + p.beta); }
@@ -71,8 +74,8 @@ struct AllocationSummary {
 
 /// Point values from `est` and intervals from `draws` (rows of (a, b, e, alpha, beta), e.g.
 /// BootstrapResult::params; rows with non-finite or invalid parameters are skipped).
-inline AllocationSummary allocation_intervals(const ChinchillaParams& est, const Eigen::MatrixXd& draws,
-                                              double compute, double level = 0.8) {
+inline AllocationSummary allocation_intervals(const ChinchillaParams& est, const Eigen::MatrixXd& draws, double compute,
+                                              double level = 0.8) {
   if (draws.cols() != 5) throw InvalidInput("curvecast: allocation_intervals needs draws of 5 parameters");
   std::vector<double> va, vb, vn, vd, vt, vl;
   for (Eigen::Index r = 0; r < draws.rows(); ++r) {

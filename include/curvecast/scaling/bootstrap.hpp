@@ -47,10 +47,10 @@ struct BootstrapOptions {
 /// Refitted parameters of every resample.
 struct BootstrapResult {
   std::vector<std::string> param_names;
-  Eigen::MatrixXd params;           ///< row r: the optimum of resample r (NaN row when its refit failed)
-  std::vector<double> objectives;   ///< objective of each refit
-  int num_failed = 0;               ///< refits with no finite optimum (excluded from summaries)
-  double seconds = 0;               ///< wall time
+  Eigen::MatrixXd params;          ///< row r: the optimum of resample r (NaN row when its refit failed)
+  std::vector<double> objectives;  ///< objective of each refit
+  int num_failed = 0;              ///< refits with no finite optimum (excluded from summaries)
+  double seconds = 0;              ///< wall time
 
   /// f(row) for every successful resample.
   template <class F>

@@ -53,15 +53,15 @@ struct ScalingData {
     for (std::size_t i = 0; i < x.size(); ++i)
       if (!std::isfinite(x[i]) || !(x[i] > 0)) {
         std::ostringstream m;
-        m << "curvecast: ScalingData: input " << i % num_inputs << " of point " << i / num_inputs << " is "
-          << x[i] << " (must be finite and > 0)";
+        m << "curvecast: ScalingData: input " << i % num_inputs << " of point " << i / num_inputs << " is " << x[i]
+          << " (must be finite and > 0)";
         throw InvalidInput(m.str());
       }
     for (std::size_t i = 0; i < y.size(); ++i)
       if (!std::isfinite(to_space(space, y[i]))) {
         std::ostringstream m;
-        m << "curvecast: ScalingData: target of point " << i << " is " << y[i] << ", unusable in "
-          << space_name(space) << " space";
+        m << "curvecast: ScalingData: target of point " << i << " is " << y[i] << ", unusable in " << space_name(space)
+          << " space";
         throw InvalidInput(m.str());
       }
   }
@@ -170,9 +170,8 @@ struct GadreModel {
 };
 inline std::vector<GadreModel> load_gadre(const std::string& data_dir) {
   const auto csv = detail::read_csv(data_dir + "/gadre2024_mlfoundations_scaling/gadre2024_flat.csv");
-  const int cds = csv.col("dataset"), cm = csv.col("model"), cn = csv.col("N"), cd = csv.col("D"),
-            cmm = csv.col("M"), cl = csv.col("loss_c4_val"), ce17 = csv.col("err_avg17"),
-            ce46 = csv.col("err_avg46");
+  const int cds = csv.col("dataset"), cm = csv.col("model"), cn = csv.col("N"), cd = csv.col("D"), cmm = csv.col("M"),
+            cl = csv.col("loss_c4_val"), ce17 = csv.col("err_avg17"), ce46 = csv.col("err_avg46");
   std::vector<GadreModel> out;
   for (const auto& r : csv.rows) {
     GadreModel g;

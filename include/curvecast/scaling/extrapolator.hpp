@@ -102,7 +102,7 @@ class ScalingLawExtrapolator : public Extrapolator {
   }
 
   Eigen::MatrixXd do_sample_curves(const std::vector<double>& xs, std::size_t draws, std::uint64_t seed,
-                                bool with_noise = false) const override {
+                                   bool with_noise = false) const override {
     for (double x : xs) check_x(x);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(cov_);
     const Eigen::MatrixXd R = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();

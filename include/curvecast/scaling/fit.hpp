@@ -43,13 +43,16 @@ namespace curvecast::scaling {
 
 /// How each start is solved.
 enum class Method {
+  // clang-format off
   Auto,    ///< Newton when the law has analytic Hessians (Chinchilla), no bounds and a Huber/squared loss in log space; else CeresLM
   CeresLM, ///< Ceres' Levenberg-Marquardt on the robustified residuals (any law, bounds allowed)
   Newton,  ///< damped Newton on the exact Hessian (laws with space_derivs only)
+  // clang-format on
 };
 
 /// Options of a multi-start scaling-law fit.
 struct ScalingFitOptions {
+  // clang-format off
   Method method = Method::Auto;              ///< solver of each start (see Method)
   Loss loss = Loss::Huber;                   ///< Huber (default, as the Chinchilla replication), Squared or Cauchy
   double huber_delta = 1e-3;                 ///< delta of the Huber (or scale of the Cauchy) loss, in the law's space (> 0)
@@ -65,13 +68,14 @@ struct ScalingFitOptions {
   double parameter_tolerance = 1e-14;        ///< Ceres: relative step size that ends a start (> 0)
   double best_rtol = 1e-6;                   ///< a start "reached the best" when its objective <= best (1 + best_rtol)
   std::optional<int> threads;                ///< worker threads over starts (>= 1); default: std::thread::hardware_concurrency()
+  // clang-format on
 
   void validate(int num_params) const {
     auto bad = [](const std::string& w) { throw InvalidOptions("curvecast: ScalingFitOptions: " + w); };
     if (!(huber_delta > 0) || !std::isfinite(huber_delta)) bad("huber_delta must be finite and > 0");
     if (random_starts < 0) bad("random_starts must be >= 0");
-    if (random_starts > 0 && (static_cast<int>(random_lo.size()) != num_params ||
-                              static_cast<int>(random_hi.size()) != num_params))
+    if (random_starts > 0 &&
+        (static_cast<int>(random_lo.size()) != num_params || static_cast<int>(random_hi.size()) != num_params))
       bad("random_lo and random_hi need one value per parameter when random_starts > 0");
     for (std::size_t i = 0; i < random_lo.size() && i < random_hi.size(); ++i)
       if (!(random_lo[i] <= random_hi[i]) || !std::isfinite(random_lo[i]) || !std::isfinite(random_hi[i]))
@@ -97,20 +101,20 @@ struct ScalingFitOptions {
 struct ScalingFit {
   std::string law;
   std::vector<std::string> param_names;
-  std::vector<double> params;           ///< best parameters
-  Space space = Space::Raw;             ///< residual space used
+  std::vector<double> params;  ///< best parameters
+  Space space = Space::Raw;    ///< residual space used
   Loss loss = Loss::Huber;
   double huber_delta = 0;
-  double objective = 0;                 ///< sum of huber_delta(r_i) (Huber), of r_i^2 / 2 (Squared), at the best
-  double rms_residual = 0;              ///< sqrt(mean r_i^2) at the best, in the law's space
+  double objective = 0;     ///< sum of huber_delta(r_i) (Huber), of r_i^2 / 2 (Squared), at the best
+  double rms_residual = 0;  ///< sqrt(mean r_i^2) at the best, in the law's space
   int num_points = 0;
-  int num_starts = 0;                   ///< starts run
-  int num_converged_starts = 0;         ///< starts that ended at a finite optimum
-  int num_starts_at_best = 0;           ///< starts whose objective is within best_rtol of the best
-  int best_start = -1;                  ///< index of the (first) start that gave the best
-  std::vector<double> start_objectives; ///< objective reached from each start (NaN when it failed)
-  std::string status;                   ///< Ceres' termination message of the best start
-  double seconds = 0;                   ///< wall time of the fit
+  int num_starts = 0;                    ///< starts run
+  int num_converged_starts = 0;          ///< starts that ended at a finite optimum
+  int num_starts_at_best = 0;            ///< starts whose objective is within best_rtol of the best
+  int best_start = -1;                   ///< index of the (first) start that gave the best
+  std::vector<double> start_objectives;  ///< objective reached from each start (NaN when it failed)
+  std::string status;                    ///< Ceres' termination message of the best start
+  double seconds = 0;                    ///< wall time of the fit
 
   double param(const std::string& name) const {
     for (std::size_t i = 0; i < param_names.size(); ++i)
@@ -155,9 +159,9 @@ struct LawResidual {
     const int n = static_cast<int>(gy->size());
     const double* xr = x->data();
     for (int i = 0; i < n; ++i) {
-      r[i] = robustify(loss, delta,
-                       T(predict_in_space<L, T>(space, p, xr + static_cast<std::size_t>(i) * L::kNumInputs) -
-                         (*gy)[i]));
+      r[i] =
+          robustify(loss, delta,
+                    T(predict_in_space<L, T>(space, p, xr + static_cast<std::size_t>(i) * L::kNumInputs) - (*gy)[i]));
       if (!isfinite(r[i])) return false;
     }
     return true;
@@ -195,8 +199,10 @@ class LawSolver {
       chin_.reset();
       return;
     }
-    if (!built_) build(static_cast<int>(d.size()));
-    else if (static_cast<int>(d.size()) != n_) throw UsageError("curvecast: LawSolver: point count changed");
+    if (!built_)
+      build(static_cast<int>(d.size()));
+    else if (static_cast<int>(d.size()) != n_)
+      throw UsageError("curvecast: LawSolver: point count changed");
   }
   /// Writes the optimum from `start` into `out`; returns the objective (NaN on failure).
   double solve(const double* start, double* out, std::string* message = nullptr) {
@@ -271,11 +277,12 @@ inline double robust_rho(Loss loss, double delta, double r) {
 /// Whether fit_law solves each start with the Newton fast path.
 template <class L>
 bool use_newton(const ScalingFitOptions& o, Space space) {
-  const bool possible = has_space_derivs<L>::value && space == Space::Log && o.lower.empty() &&
-                        o.upper.empty() && (o.loss == Loss::Huber || o.loss == Loss::Squared);
+  const bool possible = has_space_derivs<L>::value && space == Space::Log && o.lower.empty() && o.upper.empty() &&
+                        (o.loss == Loss::Huber || o.loss == Loss::Squared);
   if (o.method == Method::Newton && !possible)
     throw InvalidOptions(std::string("curvecast: ScalingFitOptions: method Newton needs a law with analytic "
-                                     "Hessians (") + L::kName + " has none), log space, no bounds, Huber or squared loss");
+                                     "Hessians (") +
+                         L::kName + " has none), log space, no bounds, Huber or squared loss");
   return o.method != Method::CeresLM && possible;
 }
 
@@ -351,8 +358,8 @@ ScalingFit fit_law(const ScalingData& data, const ScalingFitOptions& opt = {}) {
     if (obj[i] < best) best = obj[i], f.best_start = i;
   }
   if (f.best_start < 0)
-    throw FitFailure(std::string("curvecast: ") + L::kName + ": no start reached a finite optimum (" +
-                     msgs.back() + ")");
+    throw FitFailure(std::string("curvecast: ") + L::kName + ": no start reached a finite optimum (" + msgs.back() +
+                     ")");
   for (int i = 0; i < ns; ++i)
     if (std::isfinite(obj[i]) && obj[i] <= best * (1 + opt.best_rtol) + 1e-300) ++f.num_starts_at_best;
   f.params.assign(params.begin() + static_cast<std::ptrdiff_t>(f.best_start) * P,

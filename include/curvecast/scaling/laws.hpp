@@ -130,9 +130,8 @@ struct Chinchilla {
   /// The replication's grid: alpha, beta in {0, 0.5, ..., 2}, e in {-1, -0.5, ..., 1},
   /// a, b in {0, 5, ..., 25}: 4500 starts (in parameter order a, b, e, alpha, beta).
   static std::vector<std::vector<double>> default_starts() {
-    return grid_product({arange_inclusive(0, 25, 5), arange_inclusive(0, 25, 5),
-                         arange_inclusive(-1, 1, 0.5), arange_inclusive(0, 2, 0.5),
-                         arange_inclusive(0, 2, 0.5)});
+    return grid_product({arange_inclusive(0, 25, 5), arange_inclusive(0, 25, 5), arange_inclusive(-1, 1, 0.5),
+                         arange_inclusive(0, 2, 0.5), arange_inclusive(0, 2, 0.5)});
   }
 };
 
@@ -288,9 +287,7 @@ struct ExpPower {
     using std::exp;
     return exp(-exp(p[0] - p[1] * std::log(x[0])));
   }
-  static std::vector<std::vector<double>> default_starts() {
-    return grid_product({{0, 5, 10, 20}, {0.05, 0.2, 0.5}});
-  }
+  static std::vector<std::vector<double>> default_starts() { return grid_product({{0, 5, 10, 20}, {0.05, 0.2, 0.5}}); }
 };
 
 /// COD cluster law y = g + (1 - g) exp(-a C^(-b) - c); parameters (g, a, b, c).
@@ -343,16 +340,17 @@ struct has_space_derivs<L, std::void_t<decltype(L::space_derivs(nullptr, nullptr
 template <class L, class = void>
 struct has_log_predict : std::false_type {};
 template <class L>
-struct has_log_predict<L, std::void_t<decltype(L::template log_predict<double>(nullptr, nullptr))>>
-    : std::true_type {};
+struct has_log_predict<L, std::void_t<decltype(L::template log_predict<double>(nullptr, nullptr))>> : std::true_type {};
 
 /// The prediction mapped into `space` (log_predict used when available).
 template <class L, class T>
 T predict_in_space(Space space, const T* p, const double* x) {
   using std::log;
   if (space == Space::Log) {
-    if constexpr (has_log_predict<L>::value) return L::template log_predict<T>(p, x);
-    else return log(L::template predict<T>(p, x));
+    if constexpr (has_log_predict<L>::value)
+      return L::template log_predict<T>(p, x);
+    else
+      return log(L::template predict<T>(p, x));
   }
   if (space == Space::Log1p) return log(T(1.0) + L::template predict<T>(p, x));
   return L::template predict<T>(p, x);

@@ -72,7 +72,7 @@ struct PosteriorOptions {
 struct PosteriorResult {
   std::vector<std::string> param_names;  ///< the law's names, then "log_scale"
   Eigen::MatrixXd samples;
-  std::vector<double> log_posterior;     ///< of each row
+  std::vector<double> log_posterior;  ///< of each row
   double acceptance_rate = 0;
   double seconds = 0;
   std::vector<double> column(int k) const {
@@ -162,14 +162,14 @@ PosteriorResult sample_posterior(const ScalingData& data, const std::vector<doub
     double q[D];
     bool ok = false;
     for (int attempt = 0; attempt < 100 && !ok; ++attempt) {
-      for (int i = 0; i < P; ++i)
-        q[i] = start[i] + opt.init_jitter * std::max(std::abs(start[i]), 1e-3) * rng.normal();
+      for (int i = 0; i < P; ++i) q[i] = start[i] + opt.init_jitter * std::max(std::abs(start[i]), 1e-3) * rng.normal();
       q[P] = std::log(mar) + opt.init_jitter * rng.normal();
       ok = std::isfinite(log_post(q));
     }
     if (!ok)
-      throw InvalidInput("curvecast: sample_posterior: no finite posterior density near the start "
-                         "(is it inside lower/upper?)");
+      throw InvalidInput(
+          "curvecast: sample_posterior: no finite posterior density near the start "
+          "(is it inside lower/upper?)");
     for (int i = 0; i < D; ++i) X(w, i) = q[i];
   }
 

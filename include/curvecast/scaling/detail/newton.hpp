@@ -18,11 +18,11 @@ namespace curvecast::scaling::detail {
 
 struct NewtonSettings {
   int max_iterations = 2000;
-  double function_tolerance = 1e-15;  // relative decrease of an accepted step that ends the solve
-  double gradient_tolerance = 1e-16;  // max-norm of the gradient that ends the solve
-  double parameter_tolerance = 1e-14; // relative step norm that ends the solve
-  double shrink = 1.0 / 3.0;          // smallest factor applied to the damping after a successful step
-  double initial_tau = 1e-3;          // initial damping relative to the largest Hessian diagonal
+  double function_tolerance = 1e-15;   // relative decrease of an accepted step that ends the solve
+  double gradient_tolerance = 1e-16;   // max-norm of the gradient that ends the solve
+  double parameter_tolerance = 1e-14;  // relative step norm that ends the solve
+  double shrink = 1.0 / 3.0;           // smallest factor applied to the damping after a successful step
+  double initial_tau = 1e-3;           // initial damping relative to the largest Hessian diagonal
 };
 
 struct NewtonOutcome {
@@ -260,8 +260,10 @@ NewtonOutcome newton_minimise(const Obj& obj, double* p, const NewtonSettings& s
     }
     trial = theta + step;
     double f_new;  // ChinchillaSum stops early above f and caches a complete evaluation for all()
-    if constexpr (std::is_same_v<Obj, ChinchillaSum>) f_new = obj.value(trial.data(), f);
-    else f_new = obj.value(trial.data());
+    if constexpr (std::is_same_v<Obj, ChinchillaSum>)
+      f_new = obj.value(trial.data(), f);
+    else
+      f_new = obj.value(trial.data());
     const double pred = -(g.dot(step) + 0.5 * step.dot(H * step));
     const double rho = (f - f_new) / pred;
     if (std::isfinite(f_new) && f_new < f && pred > 0) {
