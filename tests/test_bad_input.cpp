@@ -11,11 +11,13 @@
 #include <curvecast/factory.hpp>
 #include <curvecast/stop_decision.hpp>
 
+#include "helpers.hpp"
+
 using namespace curvecast;
 using Catch::Contains;
 
 namespace {
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
+using curvecast_test::kNaN;
 const double kInf = std::numeric_limits<double>::infinity();
 std::vector<double> iota(int n) {
   std::vector<double> v;

@@ -21,11 +21,13 @@
 #include <curvecast/scaling/extrapolator.hpp>
 #include <curvecast/scaling/laws.hpp>
 
+#include "helpers.hpp"
+
 using namespace curvecast;
 
 namespace {
 
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
+using curvecast_test::kNaN;
 
 // A falling loss, 14 points, seeded noise (Box-Muller on a fixed LCG keeps the
 // data independent of the library's generators).

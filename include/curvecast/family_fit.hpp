@@ -16,6 +16,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <ceres/ceres.h>
@@ -325,17 +326,22 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}, const 
   return res;
 }
 
-/// fit_family for a family chosen at run time by name.
-inline FitResult fit_family(const std::string& name, const Observations& obs, const FitOptions& opt = {},
-                            const CurveSummary* summary = nullptr) {
-  return with_family(name, [&](auto f) { return fit_family<decltype(f)>(obs, opt, summary); });
+/// fit_family for a family chosen at run time by name (anything convertible to
+/// std::string). It dispatches to all 21 fitters; it is a template only so that a
+/// program that never calls it does not compile them.
+template <class Name, class = std::enable_if_t<std::is_convertible<const Name&, std::string>::value>>
+FitResult fit_family(const Name& name, const Observations& obs, const FitOptions& opt = {},
+                     const CurveSummary* summary = nullptr) {
+  return with_family(std::string(name), [&](auto f) { return fit_family<decltype(f)>(obs, opt, summary); });
 }
 
 namespace detail {
 /// Value and gradient of a runtime-chosen family.
 using GradFn = double (*)(const double* p, double t, double* grad);
-inline GradFn gradient_function(const std::string& name) {
-  return with_family(name, [](auto f) -> GradFn { return &value_and_gradient<decltype(f)>; });
+/// (A template for the same reason as fit_family by name.)
+template <class Name = std::string>
+GradFn gradient_function(const Name& name) {
+  return with_family(std::string(name), [](auto f) -> GradFn { return &value_and_gradient<decltype(f)>; });
 }
 }  // namespace detail
 

@@ -1,7 +1,7 @@
 """Shared fixtures of curvecast's Python tests.
 
-The module under test is the one `import curvecast` finds (CTest puts the build
-tree's python/ folder first on PYTHONPATH). CURVECAST_REFERENCE names the C++
+The module under test is the one `import curvecast` finds (CTest runs the suite
+with the Python of the virtual environment that python_pip_install made). CURVECAST_REFERENCE names the C++
 reference program (python/tests/cpp_reference.cpp) and CURVECAST_DATA_DIR the
 shared real data; CTest sets both.
 """

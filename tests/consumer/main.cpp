@@ -1,7 +1,7 @@
 // A downstream program: fits a short falling curve with one family (Ceres) and
 // checks the answer is sane.
 #include <curvecast/curvecast.hpp>
-#include <curvecast/least_squares.hpp>
+#include <curvecast/family_fit.hpp>  // the one family fitted below: no other fitter is compiled
 #include <cmath>
 #include <iostream>
 int main() {
