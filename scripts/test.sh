@@ -11,6 +11,7 @@
 #                                        #   errors in the Release build (CURVECAST_WERROR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+stage() { echo "test.sh: $1 done at ${SECONDS} s"; }  # elapsed time, stage by stage
 sanitize=0
 fuzz_seconds=0
 werror=OFF
@@ -27,10 +28,13 @@ done
 if [ "$sanitize" = 1 ]; then bash scripts/deps.sh clang-14 libclang-rt-14-dev clang-format-14; else bash scripts/deps.sh; fi
 # With --all (CI) the sources must be formatted (.clang-format).
 if [ "$werror" = ON ]; then bash scripts/format.sh --check; fi
+stage "dependencies and format check"
 # The Python module and its pytest suite (python/) build and run with the rest.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCURVECAST_BUILD_PYTHON=ON -DCURVECAST_WERROR=$werror >/dev/null
 cmake --build build -j"$(nproc)"
+stage "Release build"
 (cd build && ctest --output-on-failure -j"$(nproc)")
+stage "Release tests"
 
 if [ "$sanitize" = 1 ]; then
   # AddressSanitizer + UndefinedBehaviorSanitizer (and libFuzzer coverage) at -O1:
@@ -40,9 +44,11 @@ if [ "$sanitize" = 1 ]; then
     -DCURVECAST_SANITIZE=ON -DCURVECAST_BUILD_FUZZERS=ON -DCURVECAST_BUILD_BENCHMARKS=OFF \
     -DCURVECAST_BUILD_EXAMPLES=OFF -DCURVECAST_INSTALL=OFF >/dev/null
   cmake --build build-asan -j"$(nproc)"
+  stage "sanitizer build"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # The consumer_* tests build their own unsanitized projects: they ran above.
   (cd build-asan && ctest --output-on-failure -j"$(nproc)" -E '^consumer_')
+  stage "sanitizer tests"
 fi
 
 if [ "$fuzz_seconds" != 0 ]; then
@@ -82,4 +88,5 @@ if [ "$fuzz_seconds" != 0 ]; then
   report fuzz_fit "$rc_fit"
   rm -rf "$FUZZ_DIR"
   echo "fuzzing: 3 passed, 0 failed"
+  stage "fuzzing"
 fi
