@@ -1,10 +1,9 @@
 """Builds curvecast._core with setuptools and pybind11's helpers (pip install ./python).
 
 The C++ library's headers are read from ../include. The curve families' fitters
-are compiled as separate explicit-instance files (one per family of
-detail/family_list.hpp, generated from ../cmake/instances.cpp.in as the CMake
-build does) in parallel, so no file holds
-every Ceres problem. Environment:
+are compiled as two explicit-instance files (the families of
+detail/family_list.hpp, from ../cmake/instances.cpp.in as the CMake build does),
+in parallel with the bindings. Environment:
   CURVECAST_INSTANCES_LIB=/path/libcurvecast_instances.a  link these instances (from a
       CMake build tree with position-independent code) instead of compiling them
   CURVECAST_BUILD_JOBS=N  parallel compile jobs (default: the number of cores)
@@ -43,14 +42,18 @@ def family_names():
 
 
 def instance_sources():
-    """The per-family explicit-instance files, generated into build/instances/ as CMake does."""
+    """The explicit-instance files, generated into build/instances/: the families of
+    detail/family_list.hpp in registry order, in two files of about half each (as the
+    CMake build's two unity batches: families of one size share most of their code)."""
     template = open(os.path.join(ROOT, "cmake", "instances.cpp.in")).read()
     out_dir = os.path.join(HERE, "build", "instances")
     os.makedirs(out_dir, exist_ok=True)
+    names = family_names()
+    half = (len(names) + 1) // 2
     sources = []
-    for name in family_names():
-        path = os.path.join(out_dir, f"family_{name}.cpp")
-        text = template.replace("@CURVECAST_FAMILY@", name)
+    for i, batch in enumerate((names[:half], names[half:])):
+        path = os.path.join(out_dir, f"instances_{i}.cpp")
+        text = "\n".join(template.replace("@CURVECAST_FAMILY@", name) for name in batch)
         if not os.path.exists(path) or open(path).read() != text:
             with open(path, "w") as f:
                 f.write(text)
