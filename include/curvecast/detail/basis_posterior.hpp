@@ -133,6 +133,35 @@ inline void chol_solve(const double* L, int p, double* b) {
   }
 }
 
+/// One step of the Kalman-whitened accumulation: adds a whitened row (v[0..p-1]
+/// the basis columns, v[p] the data) to G = V'V (lower triangle, row-major p x p),
+/// h = V'z and q = z'z.
+inline void accumulate_whitened(const double* v, int p, double* G, double* h, double& q) {
+  for (int a = 0; a < p; ++a) {
+    h[a] += v[a] * v[p];
+    for (int b = 0; b <= a; ++b) G[a * p + b] += v[a] * v[b];
+  }
+  q += v[p] * v[p];
+}
+
+/// Sum of ln F_i over a filter's innovation variances, taken as the log of
+/// products of 8 (one log per 8 terms; F >= sigma^2 >= e^-50, so no underflow).
+class LogSum {
+ public:
+  void add(double f) {
+    prod_ *= f;
+    if ((++count_ & 7) == 0) {
+      sum_ += std::log(prod_);
+      prod_ = 1;
+    }
+  }
+  double total() const { return sum_ + std::log(prod_); }
+
+ private:
+  double sum_ = 0, prod_ = 1;
+  int count_ = 0;
+};
+
 class BasisModel {
  public:
   BasisModel() = default;
@@ -353,7 +382,8 @@ class BasisModel {
       const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_,
                    e2 = std::exp(2 * th[shape_ + 2]) * inv_beta_;
       double mb[kMaxBasis + 1] = {}, md[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
-      double Pbb = 0, Pbd = 0, Pdd = 0, sum_log_f = 0, prod_f = 1;
+      double Pbb = 0, Pbd = 0, Pdd = 0;
+      LogSum log_f;
       q = 0;
       for (int i = 0; i < n_; ++i) {
         const double d = ds_[i], ed = e2 * d;
@@ -362,11 +392,7 @@ class BasisModel {
         const double Mbb = Pbb + d * (2 * Pbd + d * Pdd) + Qbb, Mbd = Pbd + d * Pdd + Qbd, Mdd = Pdd + ed;
         const double F = Mbb + (weighted_ ? s2 / w_[i] : s2), inv_f = 1.0 / F, Kb = Mbb * inv_f, Kd = Mbd * inv_f,
                      isf = std::sqrt(inv_f);
-        prod_f *= F;
-        if ((i & 7) == 7) {
-          sum_log_f += std::log(prod_f);
-          prod_f = 1;
-        }
+        log_f.add(F);
         for (int a = 0; a <= p; ++a) {
           const double pred = mb[a] + d * md[a];
           const double e = (a < p ? X(i, a) : z_[i]) - pred;
@@ -377,13 +403,9 @@ class BasisModel {
         Pbb = Mbb - Kb * Mbb;
         Pbd = Mbd - Kb * Mbd;
         Pdd = Mdd - Kd * Mbd;
-        for (int a = 0; a < p; ++a) {
-          h[a] += v[a] * v[p];
-          for (int b = 0; b <= a; ++b) G[a * p + b] += v[a] * v[b];
-        }
-        q += v[p] * v[p];
+        accumulate_whitened(v, p, G, h, q);
       }
-      sum_log_f += std::log(prod_f);
+      const double sum_log_f = log_f.total();
       if (kf) {
         std::copy(mb, mb + p + 1, kf);
         std::copy(md, md + p + 1, kf + p + 1);
@@ -397,17 +419,13 @@ class BasisModel {
       // Kalman whitening of the columns and z under sigma^2 I + lambda^2 K_brownian.
       const double s2 = std::exp(2 * ls) * inv_beta_, l2 = std::exp(2 * th[shape_ + 1]) * inv_beta_;
       double m[kMaxBasis + 1] = {}, v[kMaxBasis + 1];
-      double P = 0, sum_log_f = 0, prod_f = 1;
+      double P = 0;
+      LogSum log_f;
       q = 0;
       for (int i = 0; i < n_; ++i) {
         const double Pm = P + l2 * ds_[i], F = Pm + (weighted_ ? s2 / w_[i] : s2), inv_f = 1.0 / F, K = Pm * inv_f,
                      isf = std::sqrt(inv_f);
-        // sum of ln F by products of 8 (F >= sigma^2 >= e^-50: no underflow)
-        prod_f *= F;
-        if ((i & 7) == 7) {
-          sum_log_f += std::log(prod_f);
-          prod_f = 1;
-        }
+        log_f.add(F);
         for (int a = 0; a < p; ++a) {
           const double e = X(i, a) - m[a];
           v[a] = e * isf;
@@ -417,13 +435,9 @@ class BasisModel {
         v[p] = ez * isf;
         m[p] += K * ez;
         P = Pm * (1 - K);
-        for (int a = 0; a < p; ++a) {
-          h[a] += v[a] * v[p];
-          for (int b = 0; b <= a; ++b) G[a * p + b] += v[a] * v[b];
-        }
-        q += v[p] * v[p];
+        accumulate_whitened(v, p, G, h, q);
       }
-      sum_log_f += std::log(prod_f);
+      const double sum_log_f = log_f.total();
       if (kf) {
         std::copy(m, m + p + 1, kf);
         std::fill(kf + p + 1, kf + 2 * p + 2, 0.0);
