@@ -10,7 +10,7 @@
    seed).predict(xq).mean against the same work timed inside the module in C++
    (_core._time_fit_predict), alternating rounds in one process; medians.
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/python_batch.py \\
+    /usr/bin/python3 benchmarks/python_batch.py \\
         --data ../shared/data/curves/lcdb11_val_error_vs_trainsize.json --threads 2
 """
 import argparse
