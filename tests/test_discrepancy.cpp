@@ -13,6 +13,8 @@
 #include <curvecast/ensemble_posterior.hpp>
 #include <curvecast/errors.hpp>
 
+#include "helpers.hpp"
+
 using namespace curvecast;
 
 namespace {
@@ -51,16 +53,8 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
   // Cov(B(s_i), B(s_j)) = lambda^2 a + eta^2 (a^2 c / 2 - a^3 / 6), a = min, c = max.
   // Tempered to the power beta, the b-marginal likelihood is
   //   log N(z; X m, X S X' + C / beta) + (1 - beta) / 2 (log|C| + n ln 2 pi) - n / 2 ln beta.
-  const std::vector<int> fam{detail::kPow3, detail::kIlog2, detail::kJanoschek};
-  const int p = 4;
-  detail::BasisPrior pr;
-  const double m[p] = {0.5, -0.3, -0.2, -0.4};
-  const double S[p * p] = {0.30, 0.05, 0.00, 0.02,  //
-                           0.05, 0.20, 0.01, 0.00,  //
-                           0.00, 0.01, 0.25, 0.03,  //
-                           0.02, 0.00, 0.03, 0.40};
-  for (int a = 0; a < p; ++a) pr.b_mean[static_cast<std::size_t>(a)] = m[a];
-  for (int a = 0; a < p * p; ++a) pr.b_cov[static_cast<std::size_t>(a)] = S[a];
+  const curvecast_test::CorrelatedBasisPrior fixture;
+  const detail::BasisPrior pr = fixture.prior();
   std::vector<double> t, z, w;
   detail::Rng rng(5);
   for (int i = 0; i < 12; ++i) {
@@ -70,7 +64,7 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
   }
   const double sigma = 0.03, lambda = 0.05, eta = 0.08;
   for (double beta : {1.0, 0.4}) {
-    detail::BasisModel model(fam, pr);
+    detail::BasisModel model(fixture.families, pr);
     model.learn_discrepancy(true);
     model.learn_slope(true);
     model.set_data(t, z, w);
@@ -84,9 +78,6 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
     model.fill(th.data(), grid.lnt, grid.il, Xa);
     const Eigen::MatrixXd X = Xa.matrix();
     const int n = static_cast<int>(t.size());
-    Eigen::MatrixXd Sm(p, p);
-    for (int a = 0; a < p; ++a)
-      for (int b = 0; b < p; ++b) Sm(a, b) = S[a * p + b];
     Eigen::MatrixXd C(n, n);
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j) {
@@ -95,13 +86,9 @@ CATCH_TEST_CASE("slope discrepancy and tempering: the filtered likelihood equals
         C(i, j) =
             lambda * lambda * lo + eta * eta * (lo * lo * hi / 2 - lo * lo * lo / 6) + (i == j ? sigma * sigma : 0.0);
       }
-    const Eigen::MatrixXd V = X * Sm * X.transpose() + C / beta;
-    Eigen::VectorXd r(n);
-    for (int i = 0; i < n; ++i) r[i] = z[i] - X.row(i).dot(Eigen::Map<const Eigen::VectorXd>(m, p));
-    const Eigen::LLT<Eigen::MatrixXd> llt(V), lltC(C);
-    const double logdet = 2 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+    const Eigen::LLT<Eigen::MatrixXd> lltC(C);
     const double logdetC = 2 * lltC.matrixL().toDenseMatrix().diagonal().array().log().sum();
-    double dense = -0.5 * (n * std::log(2 * M_PI) + logdet + r.dot(llt.solve(r)));
+    double dense = fixture.dense_log_density(X, C / beta, z);
     dense += 0.5 * (1 - beta) * (logdetC + n * std::log(2 * M_PI)) - 0.5 * n * std::log(beta);
     CATCH_CHECK(ll == Approx(dense).epsilon(1e-9));
   }

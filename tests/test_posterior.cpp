@@ -11,6 +11,8 @@
 #include <curvecast/json.hpp>
 #include <curvecast/posterior.hpp>
 
+#include "helpers.hpp"
+
 using namespace curvecast;
 
 namespace {
@@ -256,16 +258,8 @@ CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the
   // filter must give the same log density (b integrated out), with and without
   // the discrepancy. (Counting the filter's log-determinant twice makes sigma
   // and lambda too small and the posterior over-confident; this catches it.)
-  const std::vector<int> fam{detail::kPow3, detail::kIlog2, detail::kJanoschek};
-  const int p = 4;
-  detail::BasisPrior pr;
-  const double m[p] = {0.5, -0.3, -0.2, -0.4};
-  const double S[p * p] = {0.30, 0.05, 0.00, 0.02,  //
-                           0.05, 0.20, 0.01, 0.00,  //
-                           0.00, 0.01, 0.25, 0.03,  //
-                           0.02, 0.00, 0.03, 0.40};
-  for (int a = 0; a < p; ++a) pr.b_mean[static_cast<std::size_t>(a)] = m[a];
-  for (int a = 0; a < p * p; ++a) pr.b_cov[static_cast<std::size_t>(a)] = S[a];
+  const curvecast_test::CorrelatedBasisPrior fixture;
+  const detail::BasisPrior pr = fixture.prior();
   std::vector<double> t, z, w;
   detail::Rng rng(11);
   for (int i = 0; i < 9; ++i) {
@@ -274,7 +268,7 @@ CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the
     w.push_back(1.0);
   }
   for (int learn = 0; learn < 2; ++learn) {
-    detail::BasisModel model(fam, pr);
+    detail::BasisModel model(fixture.families, pr);
     model.learn_discrepancy(learn == 1);
     model.set_data(t, z, w);
     std::vector<double> th{std::log(0.7), -1.5, std::log(0.9), std::log(0.03)};
@@ -286,19 +280,12 @@ CATCH_TEST_CASE("basis model: the Kalman-filtered marginal likelihood equals the
     model.fill(th.data(), grid.lnt, grid.il, Xa);
     const Eigen::MatrixXd X = Xa.matrix();
     const int n = static_cast<int>(t.size());
-    Eigen::MatrixXd Sm(p, p);
-    for (int a = 0; a < p; ++a)
-      for (int b = 0; b < p; ++b) Sm(a, b) = S[a * p + b];
-    Eigen::MatrixXd C = X * Sm * X.transpose();
+    Eigen::MatrixXd C(n, n);
     const double s2 = 0.03 * 0.03, l2 = learn ? 0.05 * 0.05 : 0.0;
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
-        C(i, j) += l2 * std::min(std::log(t[i] / t[0]), std::log(t[j] / t[0])) + (i == j ? s2 : 0.0);
-    Eigen::VectorXd r(n);
-    for (int i = 0; i < n; ++i) r[i] = z[i] - X.row(i).dot(Eigen::Map<const Eigen::VectorXd>(m, p));
-    const Eigen::LLT<Eigen::MatrixXd> llt(C);
-    const double logdet = 2 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
-    const double dense = -0.5 * (n * std::log(2 * M_PI) + logdet + r.dot(llt.solve(r)));
+        C(i, j) = l2 * std::min(std::log(t[i] / t[0]), std::log(t[j] / t[0])) + (i == j ? s2 : 0.0);
+    const double dense = fixture.dense_log_density(X, C, z);
     CATCH_CHECK(ll == Approx(dense).epsilon(1e-9));
   }
 }
