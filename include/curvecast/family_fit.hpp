@@ -332,7 +332,7 @@ FitResult fit_family(const Observations& obs, const FitOptions& opt = {}, const 
 template <class Name, class = std::enable_if_t<std::is_convertible<const Name&, std::string>::value>>
 FitResult fit_family(const Name& name, const Observations& obs, const FitOptions& opt = {},
                      const CurveSummary* summary = nullptr) {
-  return with_family(std::string(name), [&](auto f) { return fit_family<decltype(f)>(obs, opt, summary); });
+  return with_family(name, [&](auto f) { return fit_family<decltype(f)>(obs, opt, summary); });
 }
 
 namespace detail {
@@ -341,7 +341,7 @@ using GradFn = double (*)(const double* p, double t, double* grad);
 /// (A template for the same reason as fit_family by name.)
 template <class Name = std::string>
 GradFn gradient_function(const Name& name) {
-  return with_family(std::string(name), [](auto f) -> GradFn { return &value_and_gradient<decltype(f)>; });
+  return with_family(name, [](auto f) -> GradFn { return &value_and_gradient<decltype(f)>; });
 }
 }  // namespace detail
 
